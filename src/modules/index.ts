@@ -1,0 +1,40 @@
+import { closest } from '../util/closest.js';
+import { FleetError } from '../errors.js';
+import { command, raw, shell } from './command.js';
+import { ping } from './ping.js';
+import type { ModuleDefinition } from './types.js';
+
+export type { ModuleDefinition, ModuleContext, ModuleResult, Plan, ParamSchema, ParamSpec } from './types.js';
+export { validateParams } from './params.js';
+export { parseArgString, ModuleArgsError } from './args.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModule = ModuleDefinition<any, any, any>;
+
+const registry: readonly AnyModule[] = [command, shell, raw, ping];
+
+const byName = new Map<string, AnyModule>();
+for (const m of registry) for (const name of [m.name, ...m.aliases]) byName.set(name, m);
+
+export class UnknownModuleError extends FleetError {
+  constructor(name: string) {
+    const guess = closest(name.replace(/^.*\./, ''), registry.map((m) => m.name));
+    super('UNKNOWN_MODULE', `unknown module "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+      hint: `modules fleet has: ${registry.map((m) => m.name).sort().join(', ')}`,
+    });
+  }
+}
+
+export function findModule(name: string): AnyModule | undefined {
+  return byName.get(name);
+}
+
+export function getModule(name: string): AnyModule {
+  const found = byName.get(name);
+  if (!found) throw new UnknownModuleError(name);
+  return found;
+}
+
+export function moduleNames(): string[] {
+  return registry.map((m) => m.name);
+}

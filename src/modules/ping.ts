@@ -1,0 +1,14 @@
+import type { ModuleDefinition } from './types.js';
+
+/** ping: proves fleet can log in and run a command; changes nothing. */
+export const ping: ModuleDefinition<{ data: string }, { ok: boolean }, never> = {
+  name: 'ping',
+  aliases: ['ansible.builtin.ping', 'ansible.legacy.ping'],
+  params: { data: { type: 'str', default: 'pong' } },
+  probe: async (ctx) => ({ ok: (await ctx.run('echo pong')).stdout.toString().trim() === 'pong' }),
+  plan: () => ({ actions: [] }),
+  apply: async (_ctx, p) => {
+    if (p.data === 'crash') return { changed: false, failed: true, msg: 'boom (data=crash)' };
+    return { changed: false, ping: p.data };
+  },
+};

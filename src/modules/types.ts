@@ -1,0 +1,67 @@
+import type { Connection, CommandResult } from '../transport/connection.js';
+
+/**
+ * The module contract (docs/architecture.md): a parameter schema, `probe` reads the host's state,
+ * `plan` is pure and decides the actions, `apply` performs them. Check mode is probe + plan, so no
+ * module carries a check-mode branch of its own.
+ */
+export type ParamType = 'str' | 'bool' | 'int' | 'float' | 'path' | 'list' | 'dict' | 'raw';
+
+export interface ParamSpec {
+  type: ParamType;
+  required?: boolean;
+  default?: unknown;
+  choices?: readonly unknown[];
+  aliases?: readonly string[];
+  /** For `list`: the type of each element. */
+  elements?: ParamType;
+  /** Never shown in output or logs. */
+  noLog?: boolean;
+}
+
+export type ParamSchema = Record<string, ParamSpec>;
+
+/** What a module hands back to the executor and, through events, to reporters. */
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  skipped?: boolean;
+  msg?: string;
+  rc?: number;
+  stdout?: string;
+  stderr?: string;
+  /** Anything else the module returns (registered as-is). */
+  [key: string]: unknown;
+}
+
+export interface ModuleContext {
+  host: string;
+  connection: Connection;
+  /** The task asked for privilege escalation. */
+  become: boolean;
+  becomeUser?: string;
+  checkMode: boolean;
+  /** Run a command through the connection with the task's become settings. */
+  run(command: string, options?: { cwd?: string; stdin?: string | Buffer; env?: Record<string, string> }): Promise<CommandResult>;
+}
+
+export interface Plan<A> {
+  actions: A[];
+  /** Shown instead of running when nothing needs doing, or as the reason for a skip. */
+  msg?: string;
+  skipped?: boolean;
+}
+
+export interface ModuleDefinition<P = Record<string, unknown>, S = unknown, A = unknown> {
+  name: string;
+  /** Fully qualified names users write for the same module (ansible.builtin.X, ...). */
+  aliases: readonly string[];
+  params: ParamSchema;
+  /** The free-form argument (`command: echo hi`) becomes this parameter. */
+  freeForm?: string;
+  /** Keys recognised inside a free-form string as k=v (command's chdir=, creates=, ...). */
+  freeFormKeys?: readonly string[];
+  probe(ctx: ModuleContext, params: P): Promise<S>;
+  plan(params: P, state: S): Plan<A>;
+  apply(ctx: ModuleContext, params: P, plan: Plan<A>): Promise<ModuleResult>;
+}

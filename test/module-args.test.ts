@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { getModule, parseArgString, validateParams, UnknownModuleError } from '../src/modules/index.js';
+import { command, shell, raw } from '../src/modules/command.js';
+
+describe('free-form arguments', () => {
+  it('keeps the command text exactly and takes only the recognised k=v keys', () => {
+    const args = parseArgString(command, `chdir=/tmp echo "a  b" x=y creates='/etc/some file'`);
+    expect(args).toEqual({ chdir: '/tmp', _raw_params: `echo "a  b" x=y`, creates: '/etc/some file' });
+  });
+  it('parses k=v modules and JSON', () => {
+    const ping = getModule('ping');
+    expect(parseArgString(ping, 'data=hello')).toEqual({ data: 'hello' });
+    expect(parseArgString(ping, '{"data": "x"}')).toEqual({ data: 'x' });
+    expect(() => parseArgString(ping, 'justaword')).toThrow(/takes key=value arguments/);
+  });
+});
+
+describe('validateParams', () => {
+  it('fills defaults, converts types and resolves aliases', () => {
+    const p = validateParams('command', command.params, { _raw_params: 'ls', stdin_add_newline: 'no' });
+    expect(p).toMatchObject({ _raw_params: 'ls', stdin_add_newline: false, strip_empty_ends: true });
+  });
+  it('names an unknown parameter with the closest valid one', () => {
+    expect(() => validateParams('command', command.params, { chdri: '/tmp' })).toThrow(/unsupported parameter "chdri" \(did you mean "chdir"\?\)/);
+  });
+  it('rejects wrong types and missing required parameters', () => {
+    expect(() => validateParams('command', command.params, { stdin_add_newline: 'maybe' })).toThrow(/must be a boolean/);
+    expect(() => validateParams('raw', raw.params, {})).toThrow(/missing required parameter _raw_params/);
+  });
+  it('suggests the closest module for an unknown one', () => {
+    expect(() => getModule('shel')).toThrow(UnknownModuleError);
+    expect(() => getModule('shel')).toThrow(/did you mean "shell"/);
+    expect(getModule('ansible.builtin.shell')).toBe(shell);
+  });
+});
+
+describe('command plans', () => {
+  const params = (extra: Record<string, unknown>) => validateParams('command', command.params, { _raw_params: 'echo $HOME *', ...extra }) as never;
+  it('quotes every word so no shell expansion happens, as the command module promises', () => {
+    expect(command.plan(params({}), {}).actions).toEqual([{ kind: 'run', line: `echo '$HOME' '*'` }]);
+  });
+  it('skips when creates exists or removes does not', () => {
+    expect(command.plan(params({ creates: '/x' }), { createsExists: true })).toMatchObject({ actions: [], skipped: true });
+    expect(command.plan(params({ creates: '/x' }), { createsExists: false }).actions).toHaveLength(1);
+    expect(command.plan(params({ removes: '/x' }), { removesExists: false })).toMatchObject({ actions: [], skipped: true });
+  });
+  it('runs shell text as it is, or through the executable given', () => {
+    const p = validateParams('shell', shell.params, { _raw_params: 'echo $((6*7))', executable: '/bin/bash' }) as never;
+    expect(shell.plan(p, {}).actions[0]).toEqual({ kind: 'run', line: `/bin/bash -c 'echo $((6*7))'` });
+  });
+});
