@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Make a fresh Debian machine ready to build, test and demo fleet: the Debian packages the lab needs
+# (only when missing), the npm packages (only when package-lock.json changed), and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have sshd || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+have ssh || need+=(openssh-client)
+have ssh-keygen || need+=(openssh-client)
+have ip || need+=(iproute2)
+have iptables || [ -x /usr/sbin/iptables ] || need+=(iptables)
+have sudo || need+=(sudo)
+have git || need+=(git)
+have ps || need+=(procps)
+have unshare || need+=(util-linux)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages: ${need[*]} (run: sudo apt-get install -y ${need[*]})" >&2
+  else
+    echo "setup: installing Debian packages: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
+
+stamp=node_modules/.fleet-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+echo "setup: build"
+npm run --silent build

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh machine: set-up, layering lint, then vitest against the real lab.
+# Ends with one line "N passed, N failed, N skipped" taken from vitest's own JSON report.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+lint_failed=0
+if ! npx --no-install depcruise src --config .dependency-cruiser.cjs; then
+  echo "test: the layering lint failed (see above)" >&2
+  lint_failed=1
+fi
+
+report=$(mktemp /tmp/fleet-vitest-XXXXXX.json)
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
+vitest_rc=$?
+
+node - "$report" "$vitest_rc" "$lint_failed" <<'NODE'
+const fs = require('node:fs');
+const [file, rcText, lintText] = process.argv.slice(2);
+let r = {};
+try { r = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* no report: vitest died */ }
+const passed = r.numPassedTests ?? 0;
+let failed = (r.numFailedTests ?? 0) + Number(lintText);
+const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+// A suite that fails to load has no failed test of its own: count it so the line never says 0 failed.
+if (Number(rcText) !== 0 && failed === 0) failed = Math.max(1, r.numFailedTestSuites ?? 0);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);
+NODE
+status=$?
+rm -f "$report"
+exit $status

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { FleetError, InventoryError, UsageError } from '../errors.js';
+import { registerInventory } from './inventory-command.js';
+import { registerLab } from './lab-command.js';
+import { registerPlay } from './play-command.js';
+import { registerRun } from './run-command.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** ansible's exit codes: 2 bad options, 4 a source that cannot be parsed, 1 anything else. */
+function exitCodeForError(error: unknown): number {
+  if (error instanceof UsageError) return 2;
+  if (error instanceof InventoryError) return 4;
+  if (error instanceof FleetError) return error.code === 'UNKNOWN_MODULE' || error.code === 'MODULE_ARGS' ? 4 : 1;
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('fleet')
+    .description('Ansible-style, agentless fleet runner over SSH')
+    .version(version(), '--version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerPlay(program);
+  registerRun(program, (code) => (exitCode = code));
+  registerInventory(program);
+  registerLab(program);
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof FleetError) {
+      process.stderr.write(`ERROR! ${error.describe()}\n`);
+      return exitCodeForError(error);
+    }
+    process.stderr.write(`ERROR! unexpected: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 250;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,76 @@
+import type { FleetEvent, HostStatus } from '../executor/events.js';
+import type { ModuleResult } from '../modules/types.js';
+import { painter, type Tone } from './color.js';
+
+export interface TextReporterOptions {
+  write: (text: string) => void;
+  writeErr: (text: string) => void;
+  color: boolean;
+  oneLine: boolean;
+  verbosity: number;
+}
+
+const CAPTION: Record<HostStatus, string> = {
+  ok: 'SUCCESS',
+  changed: 'CHANGED',
+  failed: 'FAILED',
+  unreachable: 'UNREACHABLE!',
+  skipped: 'SKIPPED',
+};
+
+const TONE: Record<HostStatus, Tone> = { ok: 'ok', changed: 'changed', failed: 'failed', unreachable: 'failed', skipped: 'skipped' };
+
+const HIDDEN = new Set(['action', 'stdout_lines', 'stderr_lines']);
+
+function isCommandResult(result: ModuleResult): boolean {
+  return typeof result.rc === 'number' && typeof result.stdout === 'string' && !result.unreachable;
+}
+
+function jsonBody(result: ModuleResult, indent: number | undefined): string {
+  const shown = Object.fromEntries(Object.entries(result).filter(([k]) => !HIDDEN.has(k)));
+  return JSON.stringify(shown, null, indent);
+}
+
+function escapeLines(text: string): string {
+  return text.replace(/\r?\n/g, '\\n');
+}
+
+/** `node1 | CHANGED | rc=0 >>` blocks as ansible's minimal callback prints them, or one line per host. */
+export function formatAdhocResult(host: string, status: HostStatus, result: ModuleResult, oneLine: boolean): string {
+  const caption = status === 'failed' && !isCommandResult(result) ? 'FAILED!' : CAPTION[status];
+  if (isCommandResult(result)) {
+    const stdout = result.stdout ?? '';
+    const stderr = result.stderr ?? '';
+    const msg = status === 'failed' ? (result.msg ?? '') : '';
+    if (oneLine) {
+      const parts = [`${host} | ${caption} | rc=${result.rc} | (stdout) ${escapeLines(stdout)}`];
+      if (stderr) parts.push(`(stderr) ${escapeLines(stderr)}`);
+      return parts.join(' ');
+    }
+    return [`${host} | ${caption} | rc=${result.rc} >>`, ...[stdout, stderr, msg].filter((s) => s !== '')].join('\n');
+  }
+  if (status === 'unreachable' && oneLine) return `${host} | ${caption}: ${result.msg ?? ''}`;
+  return `${host} | ${caption} => ${jsonBody(result, oneLine ? undefined : 4)}`;
+}
+
+/** Prints the executor's events for `fleet run` as Ansible users know them. */
+export function adhocTextReporter(options: TextReporterOptions): (event: FleetEvent) => void {
+  const paint = painter(options.color);
+  return (event) => {
+    switch (event.type) {
+      case 'warning':
+        options.writeErr(paint('warn', `[WARNING]: ${event.message}`) + '\n');
+        break;
+      case 'run_start':
+        if (options.verbosity > 0) options.writeErr(`${event.task.module} on ${event.hosts.length} host(s): ${event.hosts.join(', ')}\n`);
+        break;
+      case 'host_result':
+        options.write(paint(TONE[event.status], formatAdhocResult(event.host, event.status, event.result, options.oneLine)) + '\n');
+        break;
+      case 'run_end':
+        if (options.verbosity > 0) options.writeErr(`done in ${(event.elapsedMs / 1000).toFixed(2)}s\n`);
+        if (event.interrupted) options.writeErr(paint('warn', '[WARNING]: interrupted: hosts not yet started were skipped') + '\n');
+        break;
+    }
+  };
+}
