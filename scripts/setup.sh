@@ -29,7 +29,12 @@ fi
 stamp=node_modules/.fleet-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # Some registries lack other platforms' optional packages (rollup's), which leaves them out of the
+  # lock file and makes `npm ci` refuse it; `npm install` then installs the same locked versions.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/fleet-npm-ci.log; then
+    echo "setup: npm ci refused the lock file ($(grep -m1 -o 'Missing: [^ ]*' /tmp/fleet-npm-ci.log || echo 'see /tmp/fleet-npm-ci.log')); installing with npm install"
+    npm install --no-save --no-audit --no-fund --loglevel=error
+  fi
   cp package-lock.json "$stamp"
 fi
 
