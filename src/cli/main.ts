@@ -46,6 +46,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `fleet ... | head` closes the pipe early: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -21,7 +21,20 @@ export interface ParamSpec {
 
 export type ParamSchema = Record<string, ParamSpec>;
 
-/** What a module hands back to the executor and, through events, to reporters. */
+/** A before/after pair of one thing a task changes (content, or mode/owner/state), shown with --diff. */
+export interface FileDiff {
+  before: string;
+  after: string;
+  before_header?: string;
+  after_header?: string;
+}
+
+/**
+ * What a module hands back to the executor and, through events, to reporters. Keys the executor acts
+ * on, as Ansible's do: `ansible_facts` (setup, set_fact, include_vars: new variables for the host),
+ * `add_host` ({ host_name, groups, host_vars }), `add_group` and `parent_groups` (group_by),
+ * `diff` (shown with --diff).
+ */
 export interface ModuleResult {
   changed: boolean;
   failed?: boolean;
@@ -30,6 +43,7 @@ export interface ModuleResult {
   rc?: number;
   stdout?: string;
   stderr?: string;
+  diff?: FileDiff[];
   /** Anything else the module returns (registered as-is). */
   [key: string]: unknown;
 }
@@ -41,12 +55,22 @@ export interface ModuleContext {
   become: boolean;
   becomeUser?: string;
   checkMode: boolean;
+  /** --diff (or the task's `diff:`) asks for a before/after diff. */
+  diffMode?: boolean;
+  /** The task's variables, templated lazily (for action modules such as debug and assert). */
+  vars?: Record<string, unknown>;
+  /** Evaluate a Jinja expression with the task's variables (given by the executor). */
+  evaluate?(expression: string): unknown;
+  /** Directories searched for a relative `src` (role files/, playbook files/, playbook dir). */
+  searchPaths?: string[];
   /** Run a command through the connection with the task's become settings. */
   run(command: string, options?: { cwd?: string; stdin?: string | Buffer; env?: Record<string, string> }): Promise<CommandResult>;
 }
 
 export interface Plan<A> {
   actions: A[];
+  /** What would change, for --diff; computed by plan so check mode shows the same diff. */
+  diff?: FileDiff[];
   /** Shown instead of running when nothing needs doing, or as the reason for a skip. */
   msg?: string;
   skipped?: boolean;

@@ -1,0 +1,136 @@
+/**
+ * The loaded playbook: plays, blocks and tasks with their source positions, validated before any
+ * host is touched. Values stay untemplated here; the executor templates them per host and task.
+ */
+import type { Vars } from '../inventory/model.js';
+
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Keywords shared by plays, blocks, roles and tasks (inherited downwards, innermost wins). */
+export interface CommonKeywords {
+  become?: boolean | string;
+  become_user?: string;
+  become_method?: string;
+  become_flags?: string;
+  environment?: Record<string, unknown> | string;
+  vars?: Vars;
+  tags?: string[];
+  when?: (string | boolean)[];
+  ignore_errors?: boolean | string;
+  ignore_unreachable?: boolean | string;
+  check_mode?: boolean | string;
+  diff?: boolean | string;
+  no_log?: boolean | string;
+  delegate_to?: string;
+  run_once?: boolean | string;
+  any_errors_fatal?: boolean | string;
+  throttle?: number | string;
+  /** Unknown-to-fleet keywords Ansible accepts but fleet ignores, kept for warnings. */
+}
+
+export interface LoopControl {
+  loop_var?: string;
+  index_var?: string;
+  label?: string;
+  pause?: number | string;
+  extended?: boolean | string;
+}
+
+export interface TaskNode extends CommonKeywords {
+  kind: 'task';
+  pos: SourcePos;
+  name?: string;
+  /** Canonical module name as registered (e.g. `command`, never `ansible.builtin.command`). */
+  module: string;
+  /** The module name as written, for messages. */
+  moduleAs: string;
+  /** Raw (untemplated) arguments, free-form text already split into its parameter. */
+  args: Record<string, unknown>;
+  /** `loop:` or a `with_*:` translated to a loop (the lookup name is kept for with_*). */
+  loop?: unknown;
+  loopWith?: string;
+  loop_control?: LoopControl;
+  register?: string;
+  notify?: string[];
+  /** Handlers only: topics this handler also answers to. */
+  listen?: string[];
+  changed_when?: (string | boolean)[];
+  failed_when?: (string | boolean)[];
+  until?: (string | boolean)[];
+  retries?: number | string;
+  delay?: number | string;
+  /** The role this task came from (for files/templates search paths, role_path, role vars). */
+  role?: RoleRef;
+}
+
+/** include_tasks / import_tasks / include_role / import_role. Imports are expanded at load time. */
+export interface IncludeNode extends CommonKeywords {
+  kind: 'include';
+  pos: SourcePos;
+  name?: string;
+  action: 'include_tasks' | 'include_role';
+  /** File (include_tasks) or role name (include_role), untemplated. */
+  target: string;
+  /** include_role: tasks_from, vars_from, defaults_from, handlers_from. */
+  options: Record<string, unknown>;
+  loop?: unknown;
+  loopWith?: string;
+  loop_control?: LoopControl;
+  role?: RoleRef;
+  /** Directory the include's relative path is resolved from. */
+  baseDir: string;
+}
+
+export interface BlockNode extends CommonKeywords {
+  kind: 'block';
+  pos: SourcePos;
+  name?: string;
+  block: Node[];
+  rescue: Node[];
+  always: Node[];
+  role?: RoleRef;
+}
+
+export type Node = TaskNode | BlockNode | IncludeNode;
+
+export interface RoleRef {
+  name: string;
+  path: string;
+  /** Role defaults (lowest precedence) and role vars (above play vars_files). */
+  defaults: Vars;
+  vars: Vars;
+  /** Params given where the role is used (`- role: x` with `vars:` or extra keys). */
+  params: Vars;
+}
+
+export type Strategy = 'linear' | 'free';
+
+export interface Play extends CommonKeywords {
+  pos: SourcePos;
+  name: string;
+  hosts: string;
+  gather_facts: boolean | string;
+  vars_files: (string | string[])[];
+  serial?: (number | string)[];
+  strategy: Strategy;
+  order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
+  max_fail_percentage?: number | string;
+  force_handlers?: boolean | string;
+  pre_tasks: Node[];
+  /** Roles listed under `roles:` become blocks of their tasks, in order, after pre_tasks. */
+  roles: Node[];
+  tasks: Node[];
+  post_tasks: Node[];
+  handlers: TaskNode[];
+  /** Directory of the playbook file: playbook_dir, and the base of relative paths. */
+  dir: string;
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+}
