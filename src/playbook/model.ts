@@ -29,6 +29,20 @@ export interface CommonKeywords {
   run_once?: boolean | string;
   any_errors_fatal?: boolean | string;
   throttle?: number | string;
+  /** Path of the become program (Ansible's become_exe). */
+  become_exe?: string;
+  /** delegate_to's facts go to the delegated host. */
+  delegate_facts?: boolean | string;
+  /** Seconds a task may run before it is stopped (Ansible's `timeout` keyword). */
+  timeout?: number | string;
+  /**
+   * The `connection`, `remote_user` (or the play's old `user`) and `port` keywords. Ansible ranks
+   * them BELOW inventory variables: `ansible_connection`, `ansible_user`, `ansible_port` set on a
+   * host win over them, so they are kept as keywords here, not turned into play vars.
+   */
+  connection?: string;
+  remote_user?: string;
+  port?: number | string;
   /** Unknown-to-fleet keywords Ansible accepts but fleet ignores, kept for warnings. */
 }
 
@@ -38,6 +52,9 @@ export interface LoopControl {
   label?: string;
   pause?: number | string;
   extended?: boolean | string;
+  extended_allitems?: boolean | string;
+  /** Conditions that end the loop early (ansible-core 2.18). */
+  break_when?: (string | boolean)[];
 }
 
 export interface TaskNode extends CommonKeywords {
@@ -65,6 +82,14 @@ export interface TaskNode extends CommonKeywords {
   delay?: number | string;
   /** The role this task came from (for files/templates search paths, role_path, role vars). */
   role?: RoleRef;
+  /** `async:` seconds and `poll:` interval (fire-and-forget when poll is 0). */
+  async?: number | string;
+  poll?: number | string;
+  /**
+   * The module is a real Ansible module fleet does not implement yet; only set when the playbook was
+   * loaded with `allowUnimplemented` (--syntax-check, --list-tasks), and its args are unvalidated.
+   */
+  unimplemented?: boolean;
 }
 
 /** include_tasks / import_tasks / include_role / import_role. Imports are expanded at load time. */
@@ -83,6 +108,9 @@ export interface IncludeNode extends CommonKeywords {
   role?: RoleRef;
   /** Directory the include's relative path is resolved from. */
   baseDir: string;
+  /** `apply:` of include_tasks / include_role: keywords for every included task. */
+  apply?: CommonKeywords;
+  register?: string;
 }
 
 export interface BlockNode extends CommonKeywords {
@@ -105,6 +133,8 @@ export interface RoleRef {
   vars: Vars;
   /** Params given where the role is used (`- role: x` with `vars:` or extra keys). */
   params: Vars;
+  /** meta/main.yml `allow_duplicates`: the role may run more than once in a play with the same params. */
+  allow_duplicates?: boolean;
 }
 
 export type Strategy = 'linear' | 'free';
@@ -120,6 +150,16 @@ export interface Play extends CommonKeywords {
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
   max_fail_percentage?: number | string;
   force_handlers?: boolean | string;
+  /** Passed to fact gathering (setup's gather_subset, gather_timeout, fact_path). */
+  gather_subset?: string[];
+  gather_timeout?: number | string;
+  fact_path?: string;
+  /**
+   * The `when:` of an `import_playbook` that brought this play in. Ansible already prepends it to
+   * every top-level block (fleet does the same on pre_tasks, roles, tasks and post_tasks); the
+   * executor also uses it to skip fact gathering on hosts where it is false.
+   */
+  importWhen?: (string | boolean)[];
   pre_tasks: Node[];
   /** Roles listed under `roles:` become blocks of their tasks, in order, after pre_tasks. */
   roles: Node[];
@@ -133,4 +173,11 @@ export interface Play extends CommonKeywords {
 export interface Playbook {
   file: string;
   plays: Play[];
+  /** Things worth telling a user that did not stop the load (duplicate keys, ignored keywords...). */
+  warnings?: string[];
+  /**
+   * Modules Ansible has that fleet does not implement yet, with every place they are used. Only
+   * non-empty when loaded with `allowUnimplemented` (otherwise each one is an error).
+   */
+  unimplemented?: { module: string; uses: SourcePos[] }[];
 }
