@@ -2,6 +2,19 @@ import { closest } from '../util/closest.js';
 import { FleetError } from '../errors.js';
 import { command, raw, shell } from './command.js';
 import { ping } from './ping.js';
+import { add_host } from './add_host.js';
+import { assert } from './assert.js';
+import { debug } from './debug.js';
+import { fail } from './fail.js';
+import { group_by } from './group_by.js';
+import { include_vars } from './include_vars.js';
+import { meta } from './meta.js';
+import { pause } from './pause.js';
+import { script } from './script.js';
+import { set_fact } from './set_fact.js';
+import { setup } from './setup.js';
+import { stat } from './stat.js';
+import { wait_for } from './wait_for.js';
 import type { ModuleDefinition } from './types.js';
 
 export type { ModuleDefinition, ModuleContext, ModuleResult, Plan, ParamSchema, ParamSpec } from './types.js';
@@ -11,7 +24,26 @@ export { parseArgString, ModuleArgsError } from './args.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDefinition<any, any, any>;
 
-const registry: readonly AnyModule[] = [command, shell, raw, ping];
+const registry: readonly AnyModule[] = [
+  command,
+  shell,
+  raw,
+  ping,
+  // core modules of the playbook engine
+  debug,
+  set_fact,
+  stat,
+  assert,
+  fail,
+  meta,
+  pause,
+  wait_for,
+  setup,
+  script,
+  include_vars,
+  add_host,
+  group_by,
+];
 
 const byName = new Map<string, AnyModule>();
 for (const m of registry) for (const name of [m.name, ...m.aliases]) byName.set(name, m);

@@ -55,12 +55,24 @@ function findSpec(schema: ParamSchema, key: string): [string, ParamSpec] | undef
 /**
  * Check a module's arguments against its schema: unknown names (with the closest valid one),
  * missing required ones, types and choices. Returns the parameters with defaults filled in.
+ * With `options.additionalParams` (pass the module definition itself), names outside the schema
+ * are kept as they are instead of rejected.
  */
-export function validateParams(module: string, schema: ParamSchema, args: Record<string, unknown>): Record<string, unknown> {
+export function validateParams(
+  module: string,
+  schema: ParamSchema,
+  args: Record<string, unknown>,
+  options: { additionalParams?: boolean } = {},
+): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   const valid = Object.entries(schema).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])]);
   for (const [key, value] of Object.entries(args)) {
     const found = findSpec(schema, key);
+    if (!found && options.additionalParams) {
+      // Free names (set_fact, add_host): kept as given, null included.
+      params[key] = value;
+      continue;
+    }
     if (!found) {
       const guess = closest(key, valid);
       throw new ModuleArgsError(

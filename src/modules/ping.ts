@@ -5,6 +5,7 @@ export const ping: ModuleDefinition<{ data: string }, { ok: boolean }, never> = 
   name: 'ping',
   aliases: ['ansible.builtin.ping', 'ansible.legacy.ping'],
   params: { data: { type: 'str', default: 'pong' } },
+  readOnly: true,
   probe: async (ctx) => ({ ok: (await ctx.run('echo pong')).stdout.toString().trim() === 'pong' }),
   plan: () => ({ actions: [] }),
   apply: async (_ctx, p) => {

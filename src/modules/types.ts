@@ -85,6 +85,16 @@ export interface ModuleDefinition<P = Record<string, unknown>, S = unknown, A = 
   freeForm?: string;
   /** Keys recognised inside a free-form string as k=v (command's chdir=, creates=, ...). */
   freeFormKeys?: readonly string[];
+  /**
+   * Arguments not in `params` are accepted as they are (set_fact's fact names, add_host's host
+   * variables) instead of being rejected; `validateParams` honours it when given the module.
+   */
+  additionalParams?: boolean;
+  /**
+   * `apply` changes nothing on any host (debug, set_fact, assert, stat, setup, ...), so check mode
+   * runs it in full instead of stopping after `plan`.
+   */
+  readOnly?: boolean;
   probe(ctx: ModuleContext, params: P): Promise<S>;
   plan(params: P, state: S): Plan<A>;
   apply(ctx: ModuleContext, params: P, plan: Plan<A>): Promise<ModuleResult>;
