@@ -1,0 +1,174 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TemplateError, createTemplar } from '../src/template/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fleet-template-lookups-'));
+const roleFiles = join(dir, 'roles', 'web', 'files');
+const roleTemplates = join(dir, 'roles', 'web', 'templates');
+const t = createTemplar({ baseDir: dir });
+const role = t.withSearchPaths([roleFiles, roleTemplates]);
+const e = (expr: string, vars: Record<string, unknown> = {}, templar = t): unknown => templar.evaluate(expr, vars);
+
+function fails(expr: string, vars: Record<string, unknown> = {}): string {
+  try {
+    e(expr, vars);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TemplateError);
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${expr} to fail`);
+}
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'files'), { recursive: true });
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  mkdirSync(roleFiles, { recursive: true });
+  mkdirSync(roleTemplates, { recursive: true });
+  writeFileSync(join(dir, 'files', 'motd.txt'), 'hello from files/\n\n');
+  writeFileSync(join(dir, 'top.txt'), '  top level  \n');
+  writeFileSync(join(roleFiles, 'motd.txt'), 'hello from the role\n');
+  writeFileSync(join(dir, 'files', 'a.conf'), 'a');
+  writeFileSync(join(dir, 'files', 'b.conf'), 'b');
+  writeFileSync(join(dir, 'files', 'c.txt'), 'c');
+  writeFileSync(join(dir, 'templates', 'greet.j2'), 'Hello {{ name }}!{% if extra is defined %} {{ extra }}{% endif %}\n');
+  writeFileSync(join(roleTemplates, 'greet.j2'), 'Role says hi to {{ name }}\n');
+});
+
+describe('file', () => {
+  it('reads relative to search paths, then files/, then the playbook dir; trailing whitespace stripped', () => {
+    expect(e("lookup('file', 'motd.txt')")).toBe('hello from files/');
+    expect(e("lookup('file', 'motd.txt')", {}, role)).toBe('hello from the role');
+    expect(e("lookup('file', 'top.txt')")).toBe('  top level');
+    expect(e("lookup('file', 'top.txt', lstrip=true)")).toBe('top level');
+    expect(e("lookup('file', 'top.txt', rstrip=false)")).toBe('  top level  \n');
+    expect(e(`lookup('file', '${join(dir, 'files', 'a.conf')}')`)).toBe('a');
+    expect(e("lookup('file', 'files/a.conf', 'files/b.conf')")).toBe('a,b');
+    expect(e("query('file', 'files/a.conf', 'files/b.conf')")).toEqual(['a', 'b']);
+    expect(e("lookup('file', 'files/a.conf', wantlist=True)")).toEqual(['a']);
+    expect(fails("lookup('file', 'nope.txt')")).toContain('could not locate file in lookup: nope.txt');
+    expect(e("lookup('file', 'nope.txt', errors='ignore')")).toBeNull();
+    expect(e("lookup('ansible.builtin.file', 'motd.txt')")).toBe('hello from files/');
+  });
+});
+
+describe('env, pipe, lines', () => {
+  it('env reads controller environment variables, with a default', () => {
+    process.env.FLEET_TEST_ENV = 'value1';
+    expect(e("lookup('env', 'FLEET_TEST_ENV')")).toBe('value1');
+    expect(e("lookup('env', 'FLEET_TEST_UNSET_VAR')")).toBe('');
+    expect(e("lookup('env', 'FLEET_TEST_UNSET_VAR', default='dflt')")).toBe('dflt');
+    expect(e("lookup('env', 'FLEET_TEST_ENV', 'HOME')")).toBe(`value1,${process.env.HOME}`);
+  });
+
+  it('pipe runs a shell command on the controller in the playbook dir, output right-stripped', () => {
+    expect(e("lookup('pipe', 'echo hello; echo world')")).toBe('hello\nworld');
+    expect(e("lookup('pipe', 'pwd')")).toBe(dir);
+    expect(e("lookup('pipe', 'cat files/a.conf')")).toBe('a');
+    expect(fails("lookup('pipe', 'exit 3')")).toContain('lookup_plugin.pipe(exit 3) returned 3');
+  });
+
+  it('lines returns each output line', () => {
+    expect(e("query('lines', 'printf \"a\\\\nb\\\\n\"')")).toEqual(['a', 'b']);
+    expect(e("lookup('lines', 'printf \"a\\\\nb\\\\n\"')")).toBe('a,b');
+  });
+});
+
+describe('template, fileglob, first_found', () => {
+  it('template renders a file from templates/ with the current variables', () => {
+    // trim_blocks: the newline after {% endif %} goes, as in Ansible.
+    expect(e("lookup('template', 'greet.j2')", { name: 'Ann' })).toBe('Hello Ann!');
+    expect(e("lookup('template', 'greet.j2', template_vars={'extra': 'more'})", { name: 'Ann' })).toBe('Hello Ann! more');
+    expect(e("lookup('template', 'greet.j2')", { name: 'Bo' }, role)).toBe('Role says hi to Bo\n');
+    expect(fails("lookup('template', 'greet.j2')")).toContain("'name' is undefined");
+  });
+
+  it('fileglob matches files (not directories) in files/', () => {
+    expect(e("query('fileglob', '*.conf')")).toEqual([join(dir, 'files', 'a.conf'), join(dir, 'files', 'b.conf')]);
+    expect(e("lookup('fileglob', 'files/*.txt')")).toBe(join(dir, 'files', 'c.txt') + ',' + join(dir, 'files', 'motd.txt'));
+    expect(e(`query('fileglob', '${dir}/files/[ab].conf')`)).toEqual([join(dir, 'files', 'a.conf'), join(dir, 'files', 'b.conf')]);
+    expect(e("query('fileglob', '*.nomatch')")).toEqual([]);
+  });
+
+  it('first_found returns the first existing file', () => {
+    expect(e("lookup('first_found', ['nope.yml', 'a.conf', 'b.conf'])")).toBe(join(dir, 'files', 'a.conf'));
+    expect(e("lookup('first_found', {'files': ['x.conf', 'b.conf'], 'paths': ['files']})")).toBe(join(dir, 'files', 'b.conf'));
+    expect(e("lookup('first_found', files=['nope', 'c.txt'])")).toBe(join(dir, 'files', 'c.txt'));
+    expect(e("query('first_found', ['nope'], skip=True)")).toEqual([]);
+    expect(fails("lookup('first_found', ['nope'])")).toContain('No file was found when using first_found.');
+  });
+});
+
+describe('password', () => {
+  it('creates the file with a random password when missing, then returns its content', () => {
+    const first = e("lookup('password', 'credentials/db length=15')") as string;
+    expect(first).toMatch(/^[A-Za-z0-9.,:_-]{15}$/);
+    const file = join(dir, 'credentials', 'db');
+    expect(readFileSync(file, 'utf8')).toBe(`${first}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(e("lookup('password', 'credentials/db length=15')")).toBe(first);
+    writeFileSync(join(dir, 'given'), 'sekrit\n');
+    expect(e("lookup('password', 'given')")).toBe('sekrit');
+  });
+
+  it('honours chars and length; /dev/null gives a new password each time and writes nothing', () => {
+    expect(e("lookup('password', '/dev/null length=8 chars=digits')")).toMatch(/^\d{8}$/);
+    expect(e("lookup('password', '/dev/null chars=ascii_lowercase,digits length=30')")).toMatch(/^[a-z0-9]{30}$/);
+    const a = e("lookup('password', '/dev/null')") as string;
+    expect(a).toHaveLength(20);
+    expect(e("lookup('password', '/dev/null')")).not.toBe(a);
+    expect(e("lookup('password', '/dev/null', seed='host1')")).toBe(e("lookup('password', '/dev/null', seed='host1')"));
+    expect(e("lookup('password', '/dev/null', length=5, chars=['digits'])")).toMatch(/^\d{5}$/);
+    expect(fails("lookup('password', '/dev/null lenght=5')")).toContain('Unrecognized parameter');
+  });
+
+  it('encrypt stores the salt and returns a crypt hash', () => {
+    const hash = e("lookup('password', 'credentials/enc encrypt=sha512_crypt')") as string;
+    expect(hash).toMatch(/^\$6\$[./0-9A-Za-z]{16}\$/);
+    const content = readFileSync(join(dir, 'credentials', 'enc'), 'utf8');
+    expect(content).toMatch(/^\S{20} salt=[./0-9A-Za-z]{16}\n$/);
+    expect(e("lookup('password', 'credentials/enc encrypt=sha512_crypt')")).toBe(hash);
+  });
+});
+
+describe('data lookups', () => {
+  it('items, list, dict, indexed_items, nested, together, subelements', () => {
+    expect(e("query('items', [1, 2], 3)")).toEqual([1, 2, 3]);
+    expect(e("query('list', [1, 2], 3)")).toEqual([[1, 2], 3]);
+    expect(e("lookup('items', ['a', 'b'])")).toBe('a,b');
+    expect(e("query('dict', {'a': 1, 'b': 2})")).toEqual([{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
+    expect(e("query('indexed_items', ['a', 'b'])")).toEqual([[0, 'a'], [1, 'b']]);
+    expect(e("query('nested', ['a', 'b'], [1, 2])")).toEqual([['a', 1], ['a', 2], ['b', 1], ['b', 2]]);
+    expect(e("query('together', ['a', 'b'], [1])")).toEqual([['a', 1], ['b', null]]);
+    const users = [{ name: 'u', keys: ['k1', 'k2'] }];
+    expect(e("query('subelements', users, 'keys')", { users })).toEqual([[users[0], 'k1'], [users[0], 'k2']]);
+    expect(t.query('items', [[1, 2], 3], {})).toEqual([1, 2, 3]);
+    expect(t.query('dict', [{ x: 1 }], {})).toEqual([{ key: 'x', value: 1 }]);
+  });
+
+  it('sequence: start/end/count/stride/format and the shortcut form', () => {
+    expect(e("query('sequence', 'start=1 end=5')")).toEqual(['1', '2', '3', '4', '5']);
+    expect(e("query('sequence', 'start=0 end=32 format=testuser%02x stride=16')")).toEqual(['testuser00', 'testuser10', 'testuser20']);
+    expect(e("query('sequence', 'start=4 end=16 stride=4')")).toEqual(['4', '8', '12', '16']);
+    expect(e("query('sequence', 'count=3')")).toEqual(['1', '2', '3']);
+    expect(e("query('sequence', 'start=10 end=0 stride=-5')")).toEqual(['10', '5', '0']);
+    expect(e("query('sequence', '4-8/2:host%02d')")).toEqual(['host04', 'host06', 'host08']);
+    expect(e("query('sequence', '3')")).toEqual(['1', '2', '3']);
+    expect(e("query('sequence', start=1, end=2, format='n%d')")).toEqual(['n1', 'n2']);
+    expect(fails("query('sequence', 'start=5 end=1')")).toContain('to count backwards make stride negative');
+    expect(fails("query('sequence', 'start=1')")).toContain('must specify count or end');
+  });
+
+  it('vars returns variables by name, with a default', () => {
+    expect(e("lookup('vars', 'a')", { a: 1 })).toBe(1);
+    expect(e("lookup('vars', 'pre_' + x)", { x: 'y', pre_y: 'found' })).toBe('found');
+    expect(e("lookup('vars', 'missing', default='d')")).toBe('d');
+    expect(fails("lookup('vars', 'missing')")).toContain('No variable found with this name: missing');
+  });
+
+  it('unknown lookups fail', () => {
+    expect(fails("lookup('nosuch', 'x')")).toContain('lookup plugin (nosuch) not found');
+    expect(existsSync(join(dir, 'credentials'))).toBe(true);
+  });
+});
