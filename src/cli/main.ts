@@ -16,7 +16,7 @@ function version(): string {
 function exitCodeForError(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof InventoryError) return 4;
-  if (error instanceof FleetError) return error.code === 'UNKNOWN_MODULE' || error.code === 'MODULE_ARGS' ? 4 : 1;
+  if (error instanceof FleetError) return ['UNKNOWN_MODULE', 'MODULE_ARGS', 'PLAYBOOK', 'NOT_IMPLEMENTED'].includes(error.code) ? 4 : 1;
   return 1;
 }
 
@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerPlay(program);
+  registerPlay(program, (code) => (exitCode = code));
   registerRun(program, (code) => (exitCode = code));
   registerInventory(program);
   registerLab(program);

@@ -49,7 +49,7 @@ function failureResult(error: unknown): ModuleResult {
 export async function runAdhoc(options: AdhocOptions): Promise<AdhocSummary> {
   const started = Date.now();
   const module = getModule(options.module);
-  const params = validateParams(module.name, module.params, parseArgString(module, options.args));
+  const params = validateParams(module.name, module.params, parseArgString(module, options.args), module);
   if (module.freeForm && module.params[module.freeForm]?.required && !params[module.freeForm]) {
     throw new FleetError('MODULE_ARGS', `module ${module.name} needs arguments`, { hint: `pass them with -a, e.g. -a 'uptime'` });
   }

@@ -10,6 +10,12 @@ export interface ModuleRun {
   become: boolean;
   becomeUser?: string;
   checkMode: boolean;
+  diffMode?: boolean;
+  /** Environment for every command the module runs (the task's `environment`). */
+  env?: Record<string, string>;
+  vars?: Record<string, unknown>;
+  evaluate?: (expression: string) => unknown;
+  searchPaths?: string[];
 }
 
 /**
@@ -24,13 +30,23 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
     become: run.become,
     ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}),
     checkMode: run.checkMode,
+    ...(run.diffMode !== undefined ? { diffMode: run.diffMode } : {}),
+    ...(run.vars ? { vars: run.vars } : {}),
+    ...(run.evaluate ? { evaluate: run.evaluate } : {}),
+    ...(run.searchPaths ? { searchPaths: run.searchPaths } : {}),
     run: (command, options = {}) =>
-      connection.run(command, { ...options, ...(run.become ? { become: true, ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}) } : {}) }),
+      connection.run(command, {
+        ...options,
+        ...(run.env || options.env ? { env: { ...(run.env ?? {}), ...(options.env ?? {}) } } : {}),
+        ...(run.become ? { become: true, ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}) } : {}),
+      }),
   };
   const state: unknown = await module.probe(ctx, params);
   const plan = module.plan(params, state);
-  if (run.checkMode) {
-    return { changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...(plan.skipped ? { skipped_reason: plan.msg } : {}) };
+  const diff = run.diffMode && plan.diff?.length ? { diff: plan.diff } : {};
+  if (run.checkMode && !module.readOnly) {
+    return { changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
   }
-  return module.apply(ctx, params, plan);
+  const result = await module.apply(ctx, params, plan);
+  return result.diff || !diff.diff ? result : { ...result, ...diff };
 }

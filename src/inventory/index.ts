@@ -46,3 +46,4 @@ export {
   type HostKeyCheckingMode,
 } from './connection.js';
 export { expandHostRange, expandHostPattern, parseAddress } from './ranges.js';
+export { loadVarsDir } from './vars-dirs.js';

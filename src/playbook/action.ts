@@ -143,7 +143,7 @@ export function checkParams(def: AnyModule, args: Record<string, unknown>): { er
     schema[name] = relaxed;
   }
   try {
-    validateParams(def.name, schema, args);
+    validateParams(def.name, schema, args, def);
     return {};
   } catch (e) {
     if (e instanceof ModuleArgsError) return { error: e.message, ...(e.context.hint ? { hint: e.context.hint } : {}) };

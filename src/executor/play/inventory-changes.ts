@@ -1,0 +1,32 @@
+import type { Group, Inventory, Vars } from '../../inventory/model.js';
+
+function ensureGroup(inv: Inventory, name: string, parents: readonly string[] = ['all']): Group {
+  let group = inv.groups.get(name);
+  if (!group) {
+    group = { name, hosts: [], children: [], vars: {} };
+    inv.groups.set(name, group);
+    for (const parent of parents) {
+      const p = parent === name ? undefined : (inv.groups.get(parent) ?? ensureGroup(inv, parent));
+      if (p && !p.children.includes(name)) p.children.push(name);
+    }
+  }
+  return group;
+}
+
+/** add_host: the host joins the in-memory inventory for the rest of the run (and its groups). */
+export function addHost(inv: Inventory, name: string, groups: readonly string[], vars: Vars): void {
+  const host = inv.hosts.get(name);
+  if (host) Object.assign(host.vars, vars);
+  else inv.hosts.set(name, { name, vars: { ...vars } });
+  const targets = groups.length ? groups : ['ungrouped'];
+  for (const g of targets) {
+    const group = ensureGroup(inv, g);
+    if (!group.hosts.includes(name)) group.hosts.push(name);
+  }
+}
+
+/** group_by: the host joins a group made from a fact, created under `parents` when new. */
+export function addToGroup(inv: Inventory, group: string, host: string, parents: readonly string[]): void {
+  const g = ensureGroup(inv, group, parents.length ? parents : ['all']);
+  if (!g.hosts.includes(host)) g.hosts.push(host);
+}

@@ -1,0 +1,249 @@
+import { FleetError } from '../../errors.js';
+import type { Vars } from '../../inventory/model.js';
+import { getModule, validateParams } from '../../modules/index.js';
+import type { ModuleResult } from '../../modules/types.js';
+import type { TaskNode } from '../../playbook/model.js';
+import { OMIT } from '../../template/index.js';
+import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
+import { statusOf, type HostStatus, type TaskRef } from '../events.js';
+import { runModule } from '../run-module.js';
+import { addHost, addToGroup } from './inventory-changes.js';
+import { ansibleLoop, loopItems } from './loop-items.js';
+import type { Runtime } from './runtime.js';
+import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './scope.js';
+import { taskVars, type TaskLayers } from './vars.js';
+
+export interface TaskOutcome {
+  status: HostStatus;
+  result: ModuleResult;
+  ignored: boolean;
+  delegatedTo?: string;
+}
+
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+export function taskRef(task: TaskNode, scope: Scope): TaskRef {
+  const role = task.role ?? scope.role;
+  return {
+    name: task.name ?? task.moduleAs,
+    module: task.module,
+    path: `${task.pos.file}:${task.pos.line}`,
+    ...(scope.handler ? { handler: true } : {}),
+    ...(role ? { role: role.name } : {}),
+  };
+}
+
+export function truthy(value: unknown): boolean {
+  if (typeof value === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(value.trim().toLowerCase());
+  return !!value;
+}
+
+function errorResult(error: unknown): ModuleResult {
+  if (error instanceof FleetError) {
+    const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
+    return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
+  }
+  return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
+}
+
+function dropOmitted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(dropOmitted);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== OMIT).map(([k, v]) => [k, dropOmitted(v)]));
+  }
+  return value;
+}
+
+function environmentFor(rt: Runtime, scope: Scope, task: TaskNode, vars: Vars): Record<string, string> | undefined {
+  const frames = mergedEnvironment(scope, task);
+  if (!frames.length) return undefined;
+  const env: Record<string, string> = {};
+  for (const frame of frames) {
+    const value = rt.templar.template(frame, vars);
+    if (!value || typeof value !== 'object') throw new FleetError('ENVIRONMENT', 'environment must be a mapping of names to values');
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== OMIT) env[k] = v === null || v === undefined ? '' : String(v);
+  }
+  return env;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Vars with the task's result visible as Ansible shows it to changed_when/failed_when/until. */
+function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNode, result: ModuleResult): Vars {
+  const extra: Vars = { ...result, ...(task.register ? { [task.register]: result } : {}) };
+  return taskVars(rt.vars, host, { ...layers, loop: { ...(layers.loop ?? {}), ...extra } });
+}
+
+/** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
+async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
+  const module = getModule(task.module);
+  const args = dropOmitted(rt.templar.template(task.args, vars)) as Record<string, unknown>;
+  const params = validateParams(module.name, module.params, args, module);
+  const delegate = keyword(scope, task, 'delegate_to');
+  const target = delegate !== undefined ? String(rt.templar.template(delegate, vars)) : host;
+  const targetVars = target === host ? vars : taskVars(rt.vars, target, { scoped: [] });
+  const spec = connectionSpecFor(target, targetVars, rt.connection);
+  const becomeKeyword = keyword(scope, task, 'become');
+  const become = becomeKeyword !== undefined ? truthy(rt.templar.template(becomeKeyword, vars)) : becomeByDefault(vars, rt.connection);
+  const becomeUserKeyword = keyword(scope, task, 'become_user');
+  const becomeUser = becomeUserKeyword !== undefined ? String(rt.templar.template(becomeUserKeyword, vars)) : spec.become?.user;
+  const checkKeyword = keyword(scope, task, 'check_mode');
+  const checkMode = checkKeyword !== undefined ? truthy(rt.templar.template(checkKeyword, vars)) : rt.checkMode;
+  const diffKeyword = keyword(scope, task, 'diff');
+  const diffMode = diffKeyword !== undefined ? truthy(rt.templar.template(diffKeyword, vars)) : rt.diffMode;
+  const env = environmentFor(rt, scope, task, vars);
+  const searchPaths = [
+    ...(layers.role ? [`${layers.role.path}/files`, `${layers.role.path}/templates`, `${layers.role.path}/vars`, layers.role.path] : []),
+    `${rt.play.dir}/files`,
+    `${rt.play.dir}/templates`,
+    `${rt.play.dir}/vars`,
+    rt.play.dir,
+  ];
+
+  const retries = task.until ? Math.max(0, Number(rt.templar.template(task.retries ?? 3, vars))) : 0;
+  const delay = Number(rt.templar.template(task.delay ?? 5, vars));
+  let result: ModuleResult = { changed: false };
+  for (let n = 1; n <= retries + 1; n++) {
+    try {
+      result = await runModule({
+        module,
+        params,
+        connection: rt.pool.get(spec),
+        host: target,
+        become,
+        ...(becomeUser ? { becomeUser } : {}),
+        checkMode,
+        diffMode,
+        ...(env ? { env } : {}),
+        vars,
+        evaluate: (expression: string) => rt.templar.evaluate(expression, vars),
+        searchPaths,
+      });
+    } catch (error) {
+      result = errorResult(error);
+    }
+    if (result.unreachable) break;
+    if (task.changed_when && !result.failed) result.changed = rt.templar.conditional(task.changed_when, withResult(rt, host, layers, task, result));
+    if (task.failed_when) {
+      const failed = rt.templar.conditional(task.failed_when, withResult(rt, host, layers, task, result));
+      result.failed = failed;
+      result.failed_when_result = failed;
+    }
+    if (!task.until) break;
+    result.attempts = n;
+    if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
+    if (n <= retries) {
+      rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: retries + 1 - n, result, at: Date.now() });
+      await sleep(delay * 1000, rt.signal);
+    } else {
+      result.failed = true;
+    }
+  }
+  return { result, ...(target !== host ? { delegatedTo: target } : {}) };
+}
+
+function censor(result: ModuleResult): ModuleResult {
+  return { censored: CENSORED, changed: result.changed, ...(result.failed ? { failed: true } : {}), ...(result.skipped ? { skipped: true } : {}) };
+}
+
+function skippedResult(): ModuleResult {
+  return { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+}
+
+/**
+ * Run one task on one host: `when`, loops (each item with its own `when`), the module, and the
+ * result as Ansible reports and registers it. Never throws: a problem is this host's failure.
+ */
+export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, scope: Scope): Promise<TaskOutcome> {
+  const ref = taskRef(task, scope);
+  const layers: TaskLayers = {
+    ...(task.role ?? scope.role ? { role: (task.role ?? scope.role)! } : {}),
+    scoped: scopedVars(scope, task),
+    ...(scope.includeParams ? { includeParams: scope.includeParams } : {}),
+  };
+  let result: ModuleResult;
+  let delegatedTo: string | undefined;
+  let noLog = false;
+  try {
+    const vars = taskVars(rt.vars, host, layers);
+    const noLogKeyword = keyword(scope, task, 'no_log');
+    noLog = noLogKeyword !== undefined && truthy(rt.templar.template(noLogKeyword, vars));
+    if (task.loop === undefined) {
+      if (!rt.templar.conditional(allWhen(scope, task), vars)) result = skippedResult();
+      else ({ result, delegatedTo } = await attempt(rt, task, host, scope, layers, vars));
+    } else {
+      const items = loopItems(task, rt.templar, vars);
+      const control = task.loop_control ?? {};
+      const loopVar = control.loop_var ?? 'item';
+      const results: ModuleResult[] = [];
+      for (let i = 0; i < items.length; i++) {
+        if (rt.signal?.aborted) break;
+        const item = items[i];
+        const loop: Vars = { [loopVar]: item, ansible_loop_var: loopVar, ansible_loop: ansibleLoop(items, i), ...(control.index_var ? { [control.index_var]: i } : {}) };
+        const itemLayers = { ...layers, loop };
+        const itemVars = taskVars(rt.vars, host, itemLayers);
+        let r: ModuleResult;
+        try {
+          if (!rt.templar.conditional(allWhen(scope, task), itemVars)) r = skippedResult();
+          else ({ result: r, delegatedTo } = await attempt(rt, task, host, scope, itemLayers, itemVars));
+        } catch (error) {
+          r = errorResult(error);
+        }
+        r = { ...r, [loopVar]: item, ansible_loop_var: loopVar, ...(control.index_var ? { [control.index_var]: i } : {}) };
+        const label = control.label !== undefined ? String(rt.templar.template(control.label, itemVars)) : typeof item === 'string' ? item : JSON.stringify(item);
+        const shown = noLog ? censor(r) : r;
+        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(r.diff && !noLog ? { diff: r.diff } : {}), at: Date.now() });
+        results.push(r);
+        if (r.unreachable) break;
+        if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);
+      }
+      const anyFailed = results.some((r) => r.failed);
+      const allSkipped = results.length === 0 || results.every((r) => r.skipped);
+      result = {
+        changed: results.some((r) => r.changed),
+        results,
+        msg: anyFailed ? 'One or more items failed' : allSkipped && results.length === 0 ? 'No items in the list' : 'All items completed',
+        ...(anyFailed ? { failed: true } : {}),
+        ...(allSkipped ? { skipped: true } : {}),
+        ...(results.some((r) => r.unreachable) ? { unreachable: true } : {}),
+      };
+    }
+    const ignoreKeyword = keyword(scope, task, 'ignore_errors');
+    const ignore = ignoreKeyword !== undefined && truthy(rt.templar.template(ignoreKeyword, vars));
+    applyEffects(rt, task, host, result, vars);
+    const status = statusOf(result);
+    return { status, result: noLog ? censor(result) : result, ignored: status === 'failed' && ignore, ...(delegatedTo ? { delegatedTo } : {}) };
+  } catch (error) {
+    result = errorResult(error);
+    if (task.register) rt.states.get(host).setFacts[task.register] = result;
+    return { status: statusOf(result), result: noLog ? censor(result) : result, ignored: false };
+  }
+}
+
+/** What a result does to the run: registered variables, facts, notified handlers, inventory changes. */
+function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars): void {
+  const state = rt.states.get(host);
+  if (task.register) state.setFacts[task.register] = result;
+  const facts = result.ansible_facts as Vars | undefined;
+  if (facts && !result.failed) {
+    if (task.module === 'set_fact') Object.assign(state.setFacts, facts);
+    else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
+    else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+  }
+  for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
+    const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
+    if (added?.host_name && !r.failed) addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {});
+    if (typeof r.add_group === 'string' && !r.failed) addToGroup(rt.inventory, r.add_group, host, (r.parent_groups as string[] | undefined) ?? ['all']);
+  }
+  if (result.changed && !result.failed && task.notify) {
+    for (const name of task.notify) state.notified.add(String(rt.templar.template(name, vars)));
+  }
+}

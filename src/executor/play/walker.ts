@@ -1,0 +1,251 @@
+import pLimit from 'p-limit';
+import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
+import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
+import { countResult } from '../events.js';
+import type { Runtime } from './runtime.js';
+import { interrupted } from './runtime.js';
+import { allTags, allWhen, childScope, keyword, scopedVars, type Scope } from './scope.js';
+import { tagsSelected as tagSelected } from '../../playbook/index.js';
+import { runTaskOnHost, taskRef, truthy, type TaskOutcome } from './task-runner.js';
+import { taskVars } from './vars.js';
+import { loopItems } from './loop-items.js';
+
+function activeHosts(rt: Runtime, hosts: readonly string[]): string[] {
+  return rt.playEnded ? [] : hosts.filter((h) => rt.states.get(h).active);
+}
+
+/** Run a list of nodes for these hosts (linear: task by task across hosts). */
+export async function runNodes(rt: Runtime, nodes: readonly Node[], hosts: readonly string[], scope: Scope): Promise<void> {
+  for (const node of nodes) {
+    if (interrupted(rt)) return;
+    const active = activeHosts(rt, hosts);
+    if (!active.length) return;
+    if (node.kind === 'task') await runTask(rt, node, active, scope);
+    else if (node.kind === 'block') await runBlock(rt, node, active, scope);
+    else await runInclude(rt, node, active, scope);
+  }
+}
+
+async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: Scope): Promise<void> {
+  const inner = childScope(scope, block, { rescuable: block.rescue.length > 0, ...(block.role ? { role: block.role } : {}) });
+  await runNodes(rt, block.block, hosts, inner);
+  const failed = hosts.filter((h) => rt.states.get(h).failed);
+  if (block.rescue.length && failed.length) {
+    for (const h of failed) rt.states.get(h).failed = false;
+    await runNodes(rt, block.rescue, failed, { ...inner, rescuable: false });
+  }
+  if (block.always.length) {
+    const entered = hosts.filter((h) => !rt.states.get(h).unreachable && !rt.states.get(h).ended);
+    const wasFailed = new Map(entered.map((h) => [h, rt.states.get(h).failed]));
+    for (const h of entered) rt.states.get(h).failed = false;
+    await runNodes(rt, block.always, entered, { ...inner, rescuable: false });
+    for (const h of entered) if (wasFailed.get(h)) rt.states.get(h).failed = true;
+  }
+}
+
+/** include_tasks / include_role: load at run time, per distinct file, for the hosts that include it. */
+async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope: Scope): Promise<void> {
+  if (!tagSelected(allTags(scope, node), rt.tags)) return;
+  const groups = new Map<string, { hosts: string[]; params: Record<string, unknown> }>();
+  for (const host of hosts) {
+    const vars = taskVars(rt.vars, host, { ...(scope.role ? { role: scope.role } : {}), scoped: scopedVars(scope, node), ...(scope.includeParams ? { includeParams: scope.includeParams } : {}) });
+    const runs: { target: string; params: Record<string, unknown> }[] = [];
+    const items = node.loop !== undefined ? loopItems(node, rt.templar, vars) : [undefined];
+    for (const item of items) {
+      const loopVar = node.loop_control?.loop_var ?? 'item';
+      const itemVars = node.loop !== undefined ? taskVars(rt.vars, host, { scoped: [...scopedVars(scope, node), { [loopVar]: item }] }) : vars;
+      if (!rt.templar.conditional(allWhen(scope, node), itemVars)) continue;
+      const target = String(rt.templar.template(node.target, itemVars));
+      runs.push({ target, params: node.loop !== undefined ? { [loopVar]: item } : {} });
+    }
+    for (const run of runs) {
+      const key = `${run.target}\u0000${JSON.stringify(run.params)}`;
+      const group = groups.get(key) ?? { hosts: [], params: run.params };
+      group.hosts.push(host);
+      groups.set(key, group);
+    }
+  }
+  const ref = { name: node.name ?? `${node.action}`, module: node.action, path: `${node.pos.file}:${node.pos.line}`, ...(scope.role ? { role: scope.role.name } : {}) };
+  rt.emit({ type: 'task_start', task: ref, at: Date.now() });
+  for (const [key, group] of groups) {
+    const target = key.slice(0, key.indexOf('\u0000'));
+    for (const host of group.hosts) {
+      rt.states.get(host).stats.ok++;
+      rt.emit({ type: 'host_result', host, status: 'ok', task: ref, result: { changed: false, include: target, include_args: group.params }, at: Date.now() });
+    }
+    const frame = { ...node, when: [] as (string | boolean)[] };
+    const includeParams = { ...(scope.includeParams ?? {}), ...group.params };
+    if (node.action === 'include_tasks') {
+      const path = resolveIncludeFile(node, target, rt.play.dir);
+      const nodes = await loadTaskFile(path, { playDir: rt.play.dir, ...(scope.role ? { role: scope.role } : {}) });
+      await runNodes(rt, nodes, group.hosts, childScope(scope, frame, { includeParams }));
+    } else {
+      const options = rt.templar.template(node.options, taskVars(rt.vars, group.hosts[0]!, { scoped: [] })) as Record<string, unknown>;
+      const role = await loadRole(target, rt.play.dir, { ...options, params: includeParams });
+      rt.handlers.push(...role.handlers);
+      await runNodes(rt, role.tasks, group.hosts, childScope(scope, frame, { role: role.ref, includeParams }));
+    }
+  }
+}
+
+function shouldSkipForStart(rt: Runtime, task: TaskNode, scope: Scope): boolean {
+  if (!rt.startAt) return false;
+  const ref = taskRef(task, scope);
+  const names = [ref.name, ref.role ? `${ref.role} : ${ref.name}` : ref.name];
+  if (names.includes(rt.startAt)) {
+    rt.startAt = undefined;
+    return false;
+  }
+  return true;
+}
+
+/** One task across hosts: announce it, run it host by host in parallel (forks, throttle), count results. */
+export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scope: Scope): Promise<void> {
+  if (!scope.handler && !tagSelected(allTags(scope, task), rt.tags)) return;
+  if (!scope.handler && shouldSkipForStart(rt, task, scope)) return;
+  const ref = taskRef(task, scope);
+  if (rt.step && !rt.stepContinue) {
+    const answer = await rt.step(ref);
+    if (answer === 'no') return;
+    if (answer === 'continue') rt.stepContinue = true;
+  }
+  if (!rt.announced.has(task)) {
+    rt.announced.add(task);
+    rt.emit({ type: 'task_start', task: ref, at: Date.now() });
+  }
+  if (task.module === 'meta') return runMeta(rt, task, hosts, scope);
+
+  const runOnceKeyword = keyword(scope, task, 'run_once');
+  const runOnce = runOnceKeyword !== undefined && truthy(runOnceKeyword);
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  const throttle = Number(keyword(scope, task, 'throttle') ?? 0);
+  const limit = pLimit(Math.max(1, throttle > 0 ? Math.min(throttle, rt.forks) : rt.forks));
+  const outcomes = new Map<string, TaskOutcome>();
+  await Promise.all(
+    targets.map((host) =>
+      limit(async () => {
+        if (interrupted(rt)) return;
+        outcomes.set(host, await runTaskOnHost(rt, task, host, scope));
+      }),
+    ),
+  );
+  if (runOnce && outcomes.size) {
+    const first = outcomes.get(targets[0]!)!;
+    for (const host of hosts.slice(1)) {
+      outcomes.set(host, first);
+      if (task.register) rt.states.get(host).setFacts[task.register] = rt.states.get(targets[0]!).setFacts[task.register];
+    }
+  }
+  let anyFailed = false;
+  for (const host of hosts) {
+    const outcome = outcomes.get(host);
+    if (!outcome) continue;
+    record(rt, task, host, scope, outcome);
+    if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
+  }
+  checkFailPercentage(rt);
+  const fatal = keyword(scope, task, 'any_errors_fatal');
+  if (anyFailed && fatal !== undefined && truthy(fatal) && !scope.rescuable) {
+    for (const host of rt.batch) rt.states.get(host).failed = true;
+    rt.playEnded = true;
+  }
+}
+
+function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
+  const state = rt.states.get(host);
+  const ref = taskRef(task, scope);
+  const diff = rt.diffMode && Array.isArray(outcome.result.diff) ? { diff: outcome.result.diff } : {};
+  rt.emit({
+    type: 'host_result',
+    host,
+    status: outcome.status,
+    task: ref,
+    result: outcome.result,
+    ...(outcome.delegatedTo ? { delegatedTo: outcome.delegatedTo } : {}),
+    ...(outcome.ignored ? { ignored: true } : {}),
+    ...diff,
+    at: Date.now(),
+  });
+  if (outcome.status === 'failed') {
+    if (outcome.ignored) {
+      // As Ansible counts an ignored failure: ok and ignored, and changed when it changed something.
+      state.stats.ok++;
+      state.stats.ignored++;
+      if (outcome.result.changed) state.stats.changed++;
+    } else if (scope.rescuable) {
+      state.stats.rescued++;
+      state.failed = true;
+      state.setFacts.ansible_failed_task = { name: ref.name, action: task.module };
+      state.setFacts.ansible_failed_result = outcome.result;
+    } else {
+      state.stats.failed++;
+      state.failed = true;
+    }
+    return;
+  }
+  if (outcome.status === 'unreachable') {
+    const ignore = keyword(scope, task, 'ignore_unreachable');
+    if (ignore !== undefined && truthy(ignore)) {
+      state.stats.skipped++;
+      return;
+    }
+    state.stats.unreachable++;
+    state.unreachable = true;
+    return;
+  }
+  countResult(state.stats, outcome.status);
+}
+
+async function runMeta(rt: Runtime, task: TaskNode, hosts: string[], scope: Scope): Promise<void> {
+  const action = String(task.args._raw_params ?? task.args.free_form ?? '').trim();
+  switch (action) {
+    case 'flush_handlers':
+      await runHandlers(rt, hosts);
+      return;
+    case 'end_play':
+      rt.playEnded = true;
+      return;
+    case 'end_host':
+    case 'end_batch':
+      for (const h of hosts) {
+        const vars = taskVars(rt.vars, h, { scoped: scopedVars(scope, task) });
+        if (rt.templar.conditional(allWhen(scope, task), vars)) rt.states.get(h).ended = true;
+      }
+      return;
+    case 'clear_facts':
+      for (const h of hosts) rt.states.get(h).facts = {};
+      return;
+    case 'clear_host_errors':
+      for (const s of rt.states.all()) s.failed = false;
+      return;
+    case 'reset_connection':
+    case 'refresh_inventory':
+    case 'noop':
+    default:
+      return;
+  }
+}
+
+/** Run notified handlers, in the order they are defined, each once per notified host. */
+export async function runHandlers(rt: Runtime, hosts: readonly string[]): Promise<void> {
+  for (const handler of rt.handlers) {
+    const names = [handler.name, ...(handler.listen ?? []), handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined].filter((n): n is string => !!n);
+    const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
+    if (!notified.length) continue;
+    rt.announced.delete(handler);
+    await runTask(rt, handler, notified, { frames: [rt.play], rescuable: false, handler: true, ...(handler.role ? { role: handler.role } : {}) });
+    for (const h of notified) for (const n of names) rt.states.get(h).notified.delete(n);
+  }
+  for (const h of hosts) rt.states.get(h).notified.clear();
+}
+
+/** max_fail_percentage: once more than that share of the batch has failed, the play stops. */
+function checkFailPercentage(rt: Runtime): void {
+  const limit = rt.play.max_fail_percentage;
+  if (limit === undefined || !rt.batch.length) return;
+  const failed = rt.batch.filter((h) => rt.states.get(h).failed || rt.states.get(h).unreachable).length;
+  if ((failed / rt.batch.length) * 100 > Number(limit)) {
+    rt.playEnded = true;
+    rt.emit({ type: 'warning', message: `max_fail_percentage ${limit}% exceeded (${failed} of ${rt.batch.length} hosts failed): stopping the play` });
+  }
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labExec } from '../src/lab/index.js';
+import { useLab } from './helpers/lab.js';
+import { play, recap } from './helpers/play.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'play');
+
+describe('fleet play on the lab', () => {
+  const lab = useLab(3, 't-play');
+
+  it('runs every task keyword with the recap Ansible would print', async () => {
+    const run = await play(join(FIXTURES, 'keywords.yaml'), lab().inventoryPath, { extraVars: { override_me: 'extra wins' } });
+    const failures = run.events.filter((e) => e.type === 'host_result' && e.status === 'failed' && !e.ignored);
+    expect(failures.map((f) => (f.type === 'host_result' ? `${f.host} ${f.task.name}: ${f.result.msg}` : '')), JSON.stringify(failures, null, 1)).toEqual([]);
+    expect(recap(run.stats.node1)).toEqual({ ok: 16, changed: 3, skipped: 1, ignored: 1 });
+    expect(recap(run.stats.node2)).toEqual({ ok: 16, changed: 3, skipped: 1, ignored: 1 });
+    expect(recap(run.stats.node3)).toEqual({ ok: 15, changed: 2, skipped: 2, ignored: 1 });
+    // no_log hides the output in events; the never-tagged task never starts.
+    const secret = run.events.filter((e) => e.type === 'host_result' && e.task.name === 'secret output is hidden');
+    expect(secret).toHaveLength(3);
+    expect(JSON.stringify(run.events)).not.toContain('s3cr3t-value');
+    expect(run.events.some((e) => e.type === 'task_start' && e.task.name.startsWith('tagged never'))).toBe(false);
+    // loop items are reported one by one, with their labels
+    const items = run.events.filter((e) => e.type === 'item_result' && e.host === 'node1' && e.task.name === 'loop with label and index');
+    expect(items.map((e) => (e.type === 'item_result' ? e.label : ''))).toEqual(['a', 'b']);
+  });
+
+  it('runs blocks with rescue and always, handlers, includes, imports and roles', async () => {
+    const run = await play(join(FIXTURES, 'blocks.yaml'), lab().inventoryPath);
+    expect(recap(run.stats.node1)).toEqual({ ok: 17, changed: 9, skipped: 2 });
+    expect(recap(run.stats.node2)).toEqual({ ok: 17, changed: 8, skipped: 1, rescued: 1 });
+    expect(recap(run.stats.node3)).toEqual({ ok: 15, changed: 7, skipped: 1, failed: 1 });
+    expect(run.statuses.get('not reached on node2|node2')).toBeUndefined();
+    expect(run.statuses.get('rescue runs on node2 only|node2')).toBe('ok');
+    expect(run.statuses.get('node3 no longer runs this|node3')).toBeUndefined();
+    expect(run.statuses.get('web restarted|node3')).toBeUndefined();
+    expect(run.statuses.get('web restarted|node1')).toBe('changed');
+  });
+
+  it('predicts in check mode exactly what the real run then does, task by task', async () => {
+    await labExec(lab().nodes[0]!, ['touch', '/tmp/fleet-check-gone']);
+    await labExec(lab().nodes[1]!, ['touch', '/tmp/fleet-check-a']);
+    const file = join(FIXTURES, 'check.yaml');
+    const check = await play(file, lab().inventoryPath, { checkMode: true });
+    const itemsOf = (r: typeof check) => r.events.filter((e) => e.type === 'item_result').map((e) => (e.type === 'item_result' ? `${e.task.name}|${e.host}|${e.label}|${e.status}` : ''));
+    // check mode changed nothing
+    const probe = await labExec(lab().nodes[1]!, ['ls', '/tmp/fleet-check-marker']);
+    expect(probe.rc, JSON.stringify(probe)).not.toBe(0);
+    const real = await play(file, lab().inventoryPath);
+    expect([...check.statuses.entries()].sort()).toEqual([...real.statuses.entries()].sort());
+    expect(itemsOf(check).sort()).toEqual(itemsOf(real).sort());
+    expect(real.statuses.get('make marker on clients|node2')).toBe('changed');
+    expect(real.statuses.get('remove only if present|node1')).toBe('changed');
+    expect(real.statuses.get('remove only if present|node2')).toBe('ok');
+    // and a second real run changes nothing but the task that always changes
+    const again = await play(file, lab().inventoryPath);
+    const changed = [...again.statuses.entries()].filter(([, s]) => s === 'changed').map(([k]) => k.split('|')[0]);
+    expect(new Set(changed)).toEqual(new Set(['always changes']));
+  });
+});
