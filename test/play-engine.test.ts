@@ -14,8 +14,9 @@ describe('fleet play on the lab', () => {
     const failures = run.events.filter((e) => e.type === 'host_result' && e.status === 'failed' && !e.ignored);
     expect(failures.map((f) => (f.type === 'host_result' ? `${f.host} ${f.task.name}: ${f.result.msg}` : '')), JSON.stringify(failures, null, 1)).toEqual([]);
     expect(recap(run.stats.node1)).toEqual({ ok: 16, changed: 3, skipped: 1, ignored: 1 });
-    expect(recap(run.stats.node2)).toEqual({ ok: 16, changed: 3, skipped: 1, ignored: 1 });
-    expect(recap(run.stats.node3)).toEqual({ ok: 15, changed: 2, skipped: 2, ignored: 1 });
+    // run_once counts for the host it ran on only, as in Ansible
+    expect(recap(run.stats.node2)).toEqual({ ok: 15, changed: 3, skipped: 1, ignored: 1 });
+    expect(recap(run.stats.node3)).toEqual({ ok: 14, changed: 2, skipped: 2, ignored: 1 });
     // no_log hides the output in events; the never-tagged task never starts.
     const secret = run.events.filter((e) => e.type === 'host_result' && e.task.name === 'secret output is hidden');
     expect(secret).toHaveLength(3);
@@ -36,6 +37,31 @@ describe('fleet play on the lab', () => {
     expect(run.statuses.get('node3 no longer runs this|node3')).toBeUndefined();
     expect(run.statuses.get('web restarted|node3')).toBeUndefined();
     expect(run.statuses.get('web restarted|node1')).toBe('changed');
+  });
+
+  it('runs serial batches with facts, the free strategy, imports, add_host/group_by and any_errors_fatal', async () => {
+    const run = await play(join(FIXTURES, 'strategies.yaml'), lab().inventoryPath);
+    expect(recap(run.stats.node1)).toEqual({ ok: 8, skipped: 1 });
+    expect(recap(run.stats.node2)).toEqual({ ok: 8, failed: 1 });
+    expect(recap(run.stats.node3)).toEqual({ ok: 8, skipped: 1 });
+    const firstPlayStarts = run.events.filter((e) => e.type === 'play_start' && e.name === 'serial batches, facts and the free strategy');
+    expect(firstPlayStarts.map((e) => (e.type === 'play_start' ? e.hosts : []))).toEqual([['node1'], ['node2', 'node3']]);
+    expect(run.statuses.get('only the rest|node1')).toBeUndefined();
+    expect(run.statuses.get('only the rest|node3')).toBe('ok');
+    expect(run.statuses.get('nobody gets here|node1')).toBeUndefined();
+    expect(run.summary.failedHosts).toEqual(['node2']);
+    expect(recap(run.stats.alias1)).toEqual({ skipped: 1 });
+  });
+
+  it('fails a task on a host with an undefined variable, naming the variable, and goes on elsewhere', async () => {
+    const run = await play(join(FIXTURES, 'undefined.yaml'), lab().inventoryPath);
+    const failed = run.events.filter((e) => e.type === 'host_result' && e.status === 'failed');
+    expect(failed.map((e) => (e.type === 'host_result' ? [e.host, e.task.name, e.task.path] : []))).toEqual([
+      ['node2', 'uses a variable only node1 has', expect.stringMatching(/undefined\.yaml:\d+$/)],
+      ['node3', 'uses a variable only node1 has', expect.stringMatching(/undefined\.yaml:\d+$/)],
+    ]);
+    for (const e of failed) if (e.type === 'host_result') expect(e.result.msg).toMatch(/'only_on_node1' is undefined/);
+    expect(recap(run.stats.node1)).toEqual({ ok: 3 });
   });
 
   it('predicts in check mode exactly what the real run then does, task by task', async () => {

@@ -216,6 +216,6 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
   const elapsedMs = Date.now() - started;
   const interrupted = !!options.signal?.aborted;
   options.onEvent({ type: 'run_end', stats, at: Date.now(), elapsedMs, interrupted });
-  const failedHosts = states.all().filter((s) => s.failed || s.unreachable).map((s) => s.name);
+  const failedHosts = states.all().filter((s) => s.stats.failed > 0 || s.stats.unreachable > 0).map((s) => s.name);
   return { stats, elapsedMs, interrupted, failedHosts };
 }

@@ -17,6 +17,8 @@ export interface TaskOutcome {
   status: HostStatus;
   result: ModuleResult;
   ignored: boolean;
+  /** ignore_unreachable held for this host: an unreachable result counts as skipped. */
+  unreachableIgnored?: boolean;
   delegatedTo?: string;
 }
 
@@ -218,9 +220,17 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
     }
     const ignoreKeyword = keyword(scope, task, 'ignore_errors');
     const ignore = ignoreKeyword !== undefined && truthy(rt.templar.template(ignoreKeyword, vars));
+    const unreachableKeyword = keyword(scope, task, 'ignore_unreachable');
+    const unreachableIgnored = !!result.unreachable && unreachableKeyword !== undefined && truthy(rt.templar.template(unreachableKeyword, vars));
     applyEffects(rt, task, host, result, vars);
     const status = statusOf(result);
-    return { status, result: noLog ? censor(result) : result, ignored: status === 'failed' && ignore, ...(delegatedTo ? { delegatedTo } : {}) };
+    return {
+      status,
+      result: noLog ? censor(result) : result,
+      ignored: status === 'failed' && ignore,
+      ...(unreachableIgnored ? { unreachableIgnored } : {}),
+      ...(delegatedTo ? { delegatedTo } : {}),
+    };
   } catch (error) {
     result = errorResult(error);
     if (task.register) rt.states.get(host).setFacts[task.register] = result;

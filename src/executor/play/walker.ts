@@ -115,8 +115,7 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
   }
   if (task.module === 'meta') return runMeta(rt, task, hosts, scope);
 
-  const runOnceKeyword = keyword(scope, task, 'run_once');
-  const runOnce = runOnceKeyword !== undefined && truthy(runOnceKeyword);
+  const runOnce = playLevelFlag(rt, scope, task, 'run_once', hosts[0]!);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const throttle = Number(keyword(scope, task, 'throttle') ?? 0);
   const limit = pLimit(Math.max(1, throttle > 0 ? Math.min(throttle, rt.forks) : rt.forks));
@@ -129,12 +128,9 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
       }),
     ),
   );
-  if (runOnce && outcomes.size) {
-    const first = outcomes.get(targets[0]!)!;
-    for (const host of hosts.slice(1)) {
-      outcomes.set(host, first);
-      if (task.register) rt.states.get(host).setFacts[task.register] = rt.states.get(targets[0]!).setFacts[task.register];
-    }
+  if (runOnce && outcomes.size && task.register) {
+    // As Ansible: the result is reported and counted for the host it ran on, registered for all.
+    for (const host of hosts.slice(1)) rt.states.get(host).setFacts[task.register] = rt.states.get(targets[0]!).setFacts[task.register];
   }
   let anyFailed = false;
   for (const host of hosts) {
@@ -144,11 +140,18 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
     if (outcome.status === 'failed' && !outcome.ignored) anyFailed = true;
   }
   checkFailPercentage(rt);
-  const fatal = keyword(scope, task, 'any_errors_fatal');
-  if (anyFailed && fatal !== undefined && truthy(fatal) && !scope.rescuable) {
+  if (anyFailed && !scope.rescuable && playLevelFlag(rt, scope, task, 'any_errors_fatal', hosts[0]!)) {
     for (const host of rt.batch) rt.states.get(host).failed = true;
     rt.playEnded = true;
   }
+}
+
+/** A keyword that decides for the whole task (run_once, any_errors_fatal), templated with the first host's vars. */
+function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_once' | 'any_errors_fatal', host: string): boolean {
+  const value = keyword(scope, task, name);
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  return truthy(rt.templar.template(value, taskVars(rt.vars, host, { scoped: scopedVars(scope, task) })));
 }
 
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
@@ -184,8 +187,7 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
     return;
   }
   if (outcome.status === 'unreachable') {
-    const ignore = keyword(scope, task, 'ignore_unreachable');
-    if (ignore !== undefined && truthy(ignore)) {
+    if (outcome.unreachableIgnored) {
       state.stats.skipped++;
       return;
     }
