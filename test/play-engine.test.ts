@@ -85,3 +85,20 @@ describe('fleet play on the lab', () => {
     expect(new Set(changed)).toEqual(new Set(['always changes']));
   });
 });
+
+describe('fleet play --check on the keyword suites', () => {
+  const lab = useLab(3, 't-play-check');
+
+  it('predicts every task outcome of the keyword and block suites that the real run then has', async () => {
+    for (const name of ['keywords.yaml', 'blocks.yaml']) {
+      const file = join(FIXTURES, name);
+      const extraVars = { override_me: 'extra wins' };
+      const check = await play(file, lab().inventoryPath, { checkMode: true, extraVars });
+      const real = await play(file, lab().inventoryPath, { extraVars });
+      expect(real.statuses.size).toBeGreaterThan(40);
+      const diff = [...new Set([...check.statuses.keys(), ...real.statuses.keys()])].filter((k) => check.statuses.get(k) !== real.statuses.get(k)).map((k) => `${k} check=${check.statuses.get(k)} real=${real.statuses.get(k)}`);
+      expect(diff, name).toEqual([]);
+      expect(check.stats, name).toEqual(real.stats);
+    }
+  });
+});
