@@ -475,7 +475,7 @@ describe('wait_for (pure parts)', () => {
   });
   it('builds a script with the parameters quoted', () => {
     const s = waitForScript(wp({ path: "/tmp/it's", search_regex: 'a$b', timeout: 7, delay: 2, sleep: 3, connect_timeout: 4 }));
-    expect(s).toContain(`path='/tmp/it'"'"'s'`);
+    expect(s).toContain(`path='/tmp/it'\\''s'`);
     expect(s).toContain(`re='a$b'`);
     expect(s).toContain('timeout_s=7; delay=2; sleep_s=3; ct=4');
   });

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadPlaybook, resolveModule } from '../src/playbook/index.js';
 import type { Play, TaskNode } from '../src/playbook/model.js';
 import { checkParams } from '../src/playbook/action.js';
-import { parseKv, splitArgs } from '../src/playbook/kv.js';
+import { parseKv, splitArgs } from '../src/util/kv.js';
 import type { ModuleDefinition } from '../src/modules/index.js';
 
 const FIX = 'test/fixtures/playbooks';

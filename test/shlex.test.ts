@@ -6,7 +6,10 @@ describe('shlexSplit', () => {
   it('splits on whitespace and honours both quotes and backslashes as Python shlex does', () => {
     expect(shlexSplit(`echo  "a  b" 'c d' e\\ f`)).toEqual(['echo', 'a  b', 'c d', 'e f']);
     expect(shlexSplit(`a"b c"d`)).toEqual(['ab cd']);
-    expect(shlexSplit(`"x \\" y" '\\n'`)).toEqual(['x " y', '\\n']);
+    expect(shlexSplit(`"x \\" y" '\\n' "\\$a"`)).toEqual(['x " y', '\\n', '\\$a']);
+    expect(shlexSplit('a #b c', { comments: true })).toEqual(['a']);
+    expect(shlexSplit('a#b c', { comments: true })).toEqual(['a']);
+    expect(shlexSplit('a #b')).toEqual(['a', '#b']);
     expect(shlexSplit('')).toEqual([]);
     expect(shlexSplit(`''`)).toEqual(['']);
   });
@@ -19,7 +22,7 @@ describe('shQuote', () => {
   it('leaves plain words alone and quotes everything a shell would touch', () => {
     expect(shQuote('abc/-_.')).toBe('abc/-_.');
     expect(shQuote('$HOME')).toBe(`'$HOME'`);
-    expect(shQuote(`it's`)).toBe(`'it'"'"'s'`);
+    expect(shQuote(`it's`)).toBe(`'it'\\''s'`);
     expect(shQuote('')).toBe(`''`);
     expect(shJoin(['echo', 'a b', '*'])).toBe(`echo 'a b' '*'`);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlValue as parseYaml } from '../util/ansible-yaml.js';
 import { UsageError } from '../errors.js';
 import type { Vars } from '../inventory/model.js';
 import { shlexSplit } from '../util/shlex.js';

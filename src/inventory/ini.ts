@@ -13,7 +13,7 @@ import { InventoryError } from '../errors.js';
 import type { InventoryBuilder, Where } from './builder.js';
 import { literalEval } from './pyliteral.js';
 import { HostPatternError, expandHostPattern } from './ranges.js';
-import { ShlexError, shlexSplit } from './shlex.js';
+import { ShlexError, shlexSplit } from '../util/shlex.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/;
@@ -142,7 +142,7 @@ export function parseIni(text: string, file: string, b: InventoryBuilder): void 
 function parseHostLine(line: string, group: string, where: Where, b: InventoryBuilder): void {
   let tokens: string[];
   try {
-    tokens = shlexSplit(line);
+    tokens = shlexSplit(line, { comments: true });
   } catch (e) {
     if (e instanceof ShlexError) {
       throw new InventoryError(`cannot parse host line "${line}": ${e.message}`, {

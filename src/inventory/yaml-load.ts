@@ -3,84 +3,9 @@
  * `0777` is octal, `1e3` is a string), `<<` merge keys, `!vault` and `!unsafe` tags, duplicate keys
  * allowed (the last wins). Keeps source positions so errors can name the line.
  */
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type ScalarTag } from 'yaml';
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, type Node } from 'yaml';
+import { parseAnsibleYaml, VAULT_FILE_HEADER } from '../util/ansible-yaml.js';
 import { InventoryError } from '../errors.js';
-
-const INT_TAG = 'tag:yaml.org,2002:int';
-const FLOAT_TAG = 'tag:yaml.org,2002:float';
-const BOOL_TAG = 'tag:yaml.org,2002:bool';
-const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
-
-function pyInt(text: string): number {
-  let s = text.replace(/_/g, '');
-  let sign = 1;
-  if (s[0] === '-' || s[0] === '+') {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s.startsWith('0b')) return sign * Number.parseInt(s.slice(2), 2);
-  if (s.startsWith('0x')) return sign * Number.parseInt(s.slice(2), 16);
-  if (s.startsWith('0')) return sign * Number.parseInt(s.slice(1), 8);
-  if (s.includes(':')) return sign * s.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return sign * Number(s);
-}
-
-function pyFloat(text: string): number {
-  let s = text.replace(/_/g, '').toLowerCase();
-  let sign = 1;
-  if (s[0] === '-' || s[0] === '+') {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '.inf') return sign * Infinity;
-  if (s === '.nan') return NaN;
-  if (s.includes(':')) return sign * s.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return sign * Number(s);
-}
-
-/** PyYAML's implicit resolvers, replacing the yaml package's YAML 1.1 ones that differ. */
-const PY_TAGS: ScalarTag[] = [
-  {
-    tag: BOOL_TAG,
-    default: true,
-    identify: (v) => typeof v === 'boolean',
-    test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
-    resolve: () => true,
-  },
-  {
-    tag: BOOL_TAG,
-    default: true,
-    identify: (v) => typeof v === 'boolean',
-    test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
-    resolve: () => false,
-  },
-  {
-    tag: INT_TAG,
-    default: true,
-    identify: (v) => typeof v === 'number' && Number.isInteger(v),
-    test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-    resolve: pyInt,
-  },
-  {
-    tag: FLOAT_TAG,
-    default: true,
-    identify: (v) => typeof v === 'number',
-    test: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-    resolve: pyFloat,
-  },
-  {
-    // Ansible Vault inline values: fleet cannot decrypt them; they show as ansible-inventory shows them.
-    tag: '!vault',
-    identify: () => false,
-    resolve: (text: string) => ({ __ansible_vault: text }) as unknown as string,
-  },
-  {
-    tag: '!unsafe',
-    identify: () => false,
-    resolve: (text: string) => text,
-  },
-];
 
 export interface YamlFile {
   file: string;
@@ -97,21 +22,7 @@ export function lineOf(y: YamlFile, node: Node | null | undefined): number | und
 /** Parses YAML text; a syntax error is an InventoryError naming the file and line. */
 export function parseYaml(text: string, file: string, what = 'YAML'): YamlFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    version: '1.1',
-    schema: 'yaml-1.1',
-    merge: true,
-    uniqueKeys: false,
-    prettyErrors: true,
-    customTags: (tags) => [
-      ...tags.filter((t) => {
-        if (typeof t === 'string') return true;
-        return t.tag !== INT_TAG && t.tag !== FLOAT_TAG && t.tag !== BOOL_TAG && t.tag !== TIMESTAMP_TAG;
-      }),
-      ...PY_TAGS,
-    ],
-  });
+  const doc = parseAnsibleYaml(text, lines);
   const err = doc.errors[0];
   if (err) {
     // The parser often points at the newline ending the line before the offending one.
@@ -165,7 +76,7 @@ export function typeName(value: unknown): string {
   return 'string';
 }
 
-export const VAULT_FILE_HEADER = '$ANSIBLE_VAULT;';
+export { VAULT_FILE_HEADER };
 
 export interface MapEntry {
   key: unknown;

@@ -1,5 +1,5 @@
 import { FleetError } from '../errors.js';
-import { shlexSplit } from '../util/shlex.js';
+import { parseKv, SplitError } from '../util/kv.js';
 import type { ModuleDefinition } from './types.js';
 
 /** Bad module arguments: unknown or missing parameters, wrong types, bad choices. */
@@ -10,49 +10,9 @@ export class ModuleArgsError extends FleetError {
 }
 
 /**
- * Split a k=v string the way Ansible's split_args does: on whitespace outside quotes, keeping each
- * token's quotes so free-form text reaches the module exactly as written.
- */
-export function splitArgs(input: string): string[] {
-  const tokens: string[] = [];
-  let token = '';
-  let quote: string | undefined;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (quote) {
-      token += c;
-      if (c === '\\' && quote === '"' && i + 1 < input.length) token += input[++i];
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      token += c;
-    } else if (c === '\\' && i + 1 < input.length) {
-      token += c + input[++i];
-    } else if (/\s/.test(c)) {
-      if (token) tokens.push(token);
-      token = '';
-    } else {
-      token += c;
-    }
-  }
-  if (quote) throw new ModuleArgsError(`unbalanced ${quote} quote in arguments: ${input}`, 'close the quote');
-  if (token) tokens.push(token);
-  return tokens;
-}
-
-function unquote(value: string): string {
-  try {
-    const words = shlexSplit(value);
-    return words.length === 1 ? words[0]! : value;
-  } catch {
-    return value;
-  }
-}
-
-/**
- * Turn a module's argument string (ad-hoc `-a`, or a task's `module: string`) into parameters.
- * Free-form modules keep everything that is not one of their recognised `k=v` keys as their
- * free-form parameter; other modules take `k=v` pairs, or a JSON object.
+ * Turn a module's argument string (ad-hoc `-a`) into parameters with Ansible's splitter: free-form
+ * modules keep everything that is not one of their recognised `k=v` keys as their free-form
+ * parameter (quotes and newlines as written); other modules take `k=v` pairs, or a JSON object.
  */
 export function parseArgString(module: ModuleDefinition<never, unknown, unknown>, input: string): Record<string, unknown> {
   const trimmed = input.trim();
@@ -64,22 +24,22 @@ export function parseArgString(module: ModuleDefinition<never, unknown, unknown>
       throw new ModuleArgsError(`arguments for ${module.name} look like JSON but do not parse: ${trimmed}`);
     }
   }
-  const params: Record<string, unknown> = {};
-  const raw: string[] = [];
-  for (const token of splitArgs(trimmed)) {
-    const kv = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(token);
-    const key = kv?.[1];
-    if (kv && key && (!module.freeForm || module.freeFormKeys?.includes(key))) {
-      params[key] = unquote(kv[2]!);
-    } else if (module.freeForm) {
-      raw.push(token);
-    } else {
+  let parsed: { params: Record<string, string>; raw: string | undefined };
+  try {
+    parsed = parseKv(input, module.freeForm ? { freeFormKeys: module.freeFormKeys ?? [] } : {});
+  } catch (e) {
+    if (e instanceof SplitError) throw new ModuleArgsError(`arguments for ${module.name}: ${e.message}: ${input}`, 'balance the quotes and {{ }} in the arguments');
+    throw e;
+  }
+  const params: Record<string, unknown> = { ...parsed.params };
+  if (parsed.raw !== undefined && parsed.raw.trim() !== '') {
+    if (!module.freeForm) {
       throw new ModuleArgsError(
-        `module ${module.name} takes key=value arguments; "${token}" is not one`,
+        `module ${module.name} takes key=value arguments; "${parsed.raw.trim()}" is not one`,
         `write arguments as name=value, e.g. ${Object.keys(module.params).slice(0, 2).map((k) => `${k}=...`).join(' ')}`,
       );
     }
+    params[module.freeForm] = parsed.raw;
   }
-  if (module.freeForm && raw.length) params[module.freeForm] = raw.join(' ');
   return params;
 }

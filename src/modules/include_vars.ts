@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 import { findLocal } from './util/local-files.js';
 import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js';
-import { parseVarsText, VarsFileError } from './util/yaml.js';
+import { parseYamlValue as parseVarsText, YamlTextError as VarsFileError } from '../util/ansible-yaml.js';
 
 /**
  * include_vars: loads YAML/JSON vars files from the controller (a file, or a directory in sorted

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { shlexSplit, shQuote, ShlexError } from '../util/shlex.js';
-import { ModuleArgsError, splitArgs } from './args.js';
+import { splitArgs } from '../util/kv.js';
+import { ModuleArgsError } from './args.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { findLocal } from './util/local-files.js';
 import { remotePathWord } from './util/remote-path.js';

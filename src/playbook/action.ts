@@ -5,7 +5,7 @@
 import { findModule, moduleNames, validateParams, ModuleArgsError, type ModuleDefinition, type ParamSchema } from '../modules/index.js';
 import { closestWord, isTemplated } from './keywords.js';
 import { KNOWN_COLLECTIONS, KNOWN_MODULES } from './known-modules.js';
-import { parseKv, SplitError } from './kv.js';
+import { parseKv, SplitError } from '../util/kv.js';
 import { typeName } from './yaml-source.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -15,7 +15,7 @@ import type { IncludeNode, Node, Play, Playbook, RoleRef, TaskNode } from './mod
 import { parsePlay } from './play.js';
 import { loadRoleUse } from './roles.js';
 import { loadTasksFromFile, taskFileCandidates } from './task.js';
-import { splitArgs } from './kv.js';
+import { splitArgs } from '../util/kv.js';
 import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, type SourceFile, type YNode } from './yaml-source.js';
 
 export interface LoadPlaybookOptions {

@@ -31,7 +31,7 @@ import {
 import type { BlockNode, CommonKeywords, IncludeNode, LoopControl, Node, TaskNode } from './model.js';
 import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, type Entry, type SourceFile, type YNode } from './yaml-source.js';
 import { KNOWN_MODULES } from './known-modules.js';
-import { parseKv } from './kv.js';
+import { parseKv } from '../util/kv.js';
 
 /** Hints for with_<lookup> forms fleet does not translate. */
 const WITH_HINTS: Record<string, string> = {

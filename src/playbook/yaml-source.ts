@@ -10,92 +10,15 @@ import {
   isMap,
   isScalar,
   isSeq,
-  parseDocument,
   visit,
   type Document,
   type Node as YNode,
-  type ScalarTag,
 } from 'yaml';
+import { parseAnsibleYaml, VAULT_FILE_HEADER } from '../util/ansible-yaml.js';
 import type { Collector } from './errors.js';
 import type { SourcePos } from './model.js';
 
 export type { YNode };
-
-const INT_TAG = 'tag:yaml.org,2002:int';
-const FLOAT_TAG = 'tag:yaml.org,2002:float';
-const BOOL_TAG = 'tag:yaml.org,2002:bool';
-const TIMESTAMP_TAG = 'tag:yaml.org,2002:timestamp';
-
-function pyInt(text: string): number {
-  let s = text.replace(/_/g, '');
-  let sign = 1;
-  if (s[0] === '-' || s[0] === '+') {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '0') return 0;
-  if (s.startsWith('0b')) return sign * Number.parseInt(s.slice(2), 2);
-  if (s.startsWith('0x')) return sign * Number.parseInt(s.slice(2), 16);
-  if (s.startsWith('0')) return sign * Number.parseInt(s.slice(1), 8);
-  if (s.includes(':')) return sign * s.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return sign * Number(s);
-}
-
-function pyFloat(text: string): number {
-  let s = text.replace(/_/g, '').toLowerCase();
-  let sign = 1;
-  if (s[0] === '-' || s[0] === '+') {
-    if (s[0] === '-') sign = -1;
-    s = s.slice(1);
-  }
-  if (s === '.inf') return sign * Infinity;
-  if (s === '.nan') return NaN;
-  if (s.includes(':')) return sign * s.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
-  return sign * Number(s);
-}
-
-/** PyYAML's implicit resolvers where they differ from the yaml package's YAML 1.1 ones. */
-const PY_TAGS: ScalarTag[] = [
-  {
-    tag: BOOL_TAG,
-    default: true,
-    identify: (v) => typeof v === 'boolean',
-    test: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
-    resolve: () => true,
-  },
-  {
-    tag: BOOL_TAG,
-    default: true,
-    identify: (v) => typeof v === 'boolean',
-    test: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
-    resolve: () => false,
-  },
-  {
-    tag: INT_TAG,
-    default: true,
-    identify: (v) => typeof v === 'number' && Number.isInteger(v),
-    test: /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-    resolve: pyInt,
-  },
-  {
-    tag: FLOAT_TAG,
-    default: true,
-    identify: (v) => typeof v === 'number',
-    test: /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-    resolve: pyFloat,
-  },
-  {
-    // fleet cannot decrypt Ansible Vault values; the loader reports each one (see parseSource).
-    tag: '!vault',
-    identify: () => false,
-    resolve: (text: string) => ({ __ansible_vault: text }) as unknown as string,
-  },
-  {
-    tag: '!unsafe',
-    identify: () => false,
-    resolve: (text: string) => text,
-  },
-];
 
 export interface SourceFile {
   /** The path as shown in messages (as given, or joined from the importing file's). */
@@ -104,7 +27,7 @@ export interface SourceFile {
   lines: LineCounter;
 }
 
-export const VAULT_FILE_HEADER = '$ANSIBLE_VAULT;';
+export { VAULT_FILE_HEADER };
 
 /** The 1-based position of a node's first character. */
 export function posOf(src: SourceFile, node: YNode | null | undefined, fallback?: SourcePos): SourcePos {
@@ -140,18 +63,7 @@ export function parseSource(text: string, file: string, c: Collector, what: stri
     return undefined;
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    version: '1.1',
-    schema: 'yaml-1.1',
-    merge: true,
-    uniqueKeys: false,
-    prettyErrors: false,
-    customTags: (tags) => [
-      ...tags.filter((t) => typeof t === 'string' || (t.tag !== INT_TAG && t.tag !== FLOAT_TAG && t.tag !== BOOL_TAG && t.tag !== TIMESTAMP_TAG)),
-      ...PY_TAGS,
-    ],
-  });
+  const doc = parseAnsibleYaml(text, lines);
   const err = doc.errors[0];
   if (err) {
     // The parser often points at the newline ending the line before the offending one.

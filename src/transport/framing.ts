@@ -11,6 +11,7 @@
  *
  * Pure functions and parsers only: no I/O here, shared by ssh and local connections.
  */
+import { shQuote } from '../util/shlex.js';
 import { randomBytes } from 'node:crypto';
 import { CommandError } from '../errors.js';
 
@@ -19,12 +20,7 @@ export function newToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Quote a string for POSIX sh: single quotes, with embedded single quotes as '\''. */
-export function shQuote(value: string): string {
-  if (value === '') return "''";
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export { shQuote };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -2,6 +2,7 @@
  * ansible_ssh_common_args / ansible_ssh_extra_args: the `ssh` command-line options fleet can honour,
  * mapped onto a ConnectionSpec; everything else is reported back in `ignored`.
  */
+import { shlexSplit, ShlexError } from '../util/shlex.js';
 import type { ConnectionSpec } from './connection.js';
 import { hostKeyModeFrom } from './ssh-config.js';
 
@@ -10,47 +11,14 @@ export type SshArgs = Partial<ConnectionSpec> & {
   ignored: string[];
 };
 
-/** Split like a POSIX shell would (quotes and backslashes; no expansions). */
+/** Split an ssh argument string as a shell would; unbalanced quotes keep the rest as one word. */
 export function shellSplit(input: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let i = 0;
-  while (i < input.length) {
-    const c = input[i];
-    if (c === "'") {
-      const j = input.indexOf("'", i + 1);
-      const end = j < 0 ? input.length : j;
-      cur += input.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < input.length && input[i] !== '"') {
-        if (input[i] === '\\' && i + 1 < input.length && '"\\$`\n'.includes(input[i + 1])) {
-          cur += input[i + 1];
-          i += 2;
-        } else cur += input[i++];
-      }
-      i++;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < input.length) {
-      cur += input[i + 1];
-      i += 2;
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-      i++;
-    } else {
-      cur += c;
-      inWord = true;
-      i++;
-    }
+  try {
+    return shlexSplit(input);
+  } catch (e) {
+    if (!(e instanceof ShlexError)) throw e;
+    return input.trim() === '' ? [] : input.trim().split(/\s+/);
   }
-  if (inWord) out.push(cur);
-  return out;
 }
 
 /** ssh(1) options that take an argument (from its getopt string). */

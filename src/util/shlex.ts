@@ -1,66 +1,86 @@
 /**
- * POSIX shell-like word splitting and quoting, as Python's shlex (posix mode) which Ansible uses
- * for the command module and free-form k=v arguments.
+ * Python's `shlex.split` (POSIX mode), which Ansible uses for the command module, free-form k=v
+ * words, extra vars and (with `comments`) INI host lines: quotes group and are removed, a backslash
+ * escapes outside single quotes (inside double quotes only `"` and `\\`), and with `comments` a `#`
+ * outside quotes ends the line. Plus quoting words for a POSIX shell.
  */
-export class ShlexError extends Error {}
+export class ShlexError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShlexError';
+  }
+}
 
-export function shlexSplit(input: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
+const WHITESPACE = new Set([' ', '\t', '\r', '\n']);
+
+export function shlexSplit(line: string, options: { comments?: boolean } = {}): string[] {
+  const tokens: string[] = [];
+  let token = '';
+  let inToken = false; // a word has started (possibly an empty quoted one)
   let i = 0;
-  while (i < input.length) {
-    const c = input[i]!;
+  const n = line.length;
+  while (i < n) {
+    const c = line[i]!;
+    if (WHITESPACE.has(c)) {
+      if (inToken) {
+        tokens.push(token);
+        token = '';
+        inToken = false;
+      }
+      i++;
+      continue;
+    }
+    if (c === '#' && options.comments) break; // the rest of the line is a comment
     if (c === "'") {
-      const end = input.indexOf("'", i + 1);
-      if (end < 0) throw new ShlexError('No closing quotation');
-      word += input.slice(i + 1, end);
-      inWord = true;
-      i = end + 1;
-    } else if (c === '"') {
+      const close = line.indexOf("'", i + 1);
+      if (close < 0) throw new ShlexError('No closing quotation');
+      token += line.slice(i + 1, close);
+      inToken = true;
+      i = close + 1;
+      continue;
+    }
+    if (c === '"') {
       i++;
       let closed = false;
-      while (i < input.length) {
-        const d = input[i]!;
+      while (i < n) {
+        const d = line[i]!;
         if (d === '"') {
           closed = true;
           i++;
           break;
         }
-        if (d === '\\' && i + 1 < input.length && '\\"$`\n'.includes(input[i + 1]!)) {
-          word += input[i + 1];
+        if (d === '\\' && i + 1 < n && (line[i + 1] === '"' || line[i + 1] === '\\')) {
+          token += line[i + 1];
           i += 2;
-        } else {
-          word += d;
-          i++;
+          continue;
         }
+        if (d === '\\' && i + 1 >= n) throw new ShlexError('No closing quotation');
+        token += d;
+        i++;
       }
       if (!closed) throw new ShlexError('No closing quotation');
-      inWord = true;
-    } else if (c === '\\') {
-      if (i + 1 >= input.length) throw new ShlexError('No escaped character');
-      word += input[i + 1];
-      inWord = true;
-      i += 2;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-      i++;
-    } else {
-      word += c;
-      inWord = true;
-      i++;
+      inToken = true;
+      continue;
     }
+    if (c === '\\') {
+      if (i + 1 >= n) throw new ShlexError('No escaped character');
+      token += line[i + 1];
+      inToken = true;
+      i += 2;
+      continue;
+    }
+    token += c;
+    inToken = true;
+    i++;
   }
-  if (inWord) words.push(word);
-  return words;
+  if (inToken) tokens.push(token);
+  return tokens;
 }
 
 /** Quote one word for a POSIX shell so it reaches the program exactly as given. */
 export function shQuote(word: string): string {
   if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'"'"'`)}'`;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function shJoin(words: readonly string[]): string {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
-import { parse as parseYaml } from 'yaml';
 import { FleetError } from '../../errors.js';
+import { parseYamlValue } from '../../util/ansible-yaml.js';
 import type { Inventory, Vars } from '../../inventory/model.js';
 import { loadVarsDir, selectHosts } from '../../inventory/index.js';
 import { findModule } from '../../modules/index.js';
@@ -93,7 +93,12 @@ async function loadVarsFiles(play: Play, templar: Templar, base: Vars): Promise<
       } catch {
         continue;
       }
-      const data: unknown = parseYaml(text);
+      let data: unknown;
+      try {
+        data = parseYamlValue(text);
+      } catch (e) {
+        throw new FleetError('VARS_FILE', `vars file ${path} is not valid YAML: ${(e as Error).message}`, { file: path });
+      }
       if (data !== null && (typeof data !== 'object' || Array.isArray(data))) throw new FleetError('VARS_FILE', `vars file ${path} must hold a mapping`, { file: path });
       Object.assign(out, data ?? {});
       loaded = true;
