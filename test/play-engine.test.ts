@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FleetEvent } from '../src/executor/events.js';
+import { runPlaybook } from '../src/executor/play/run-playbook.js';
+import { loadInventory } from '../src/inventory/index.js';
 import { labExec } from '../src/lab/index.js';
+import { loadPlaybook } from '../src/playbook/index.js';
 import { useLab } from './helpers/lab.js';
 import { play, recap } from './helpers/play.js';
 
@@ -51,6 +55,35 @@ describe('fleet play on the lab', () => {
     expect(run.statuses.get('nobody gets here|node1')).toBeUndefined();
     expect(run.summary.failedHosts).toEqual(['node2']);
     expect(recap(run.stats.alias1)).toEqual({ skipped: 1 });
+  });
+
+  it('honours order, throttle, with_fileglob, loop pause and a task forced into check mode', async () => {
+    const run = await play(join(FIXTURES, 'misc.yaml'), lab().inventoryPath);
+    const throttled = run.events.filter((e) => e.type === 'host_result' && e.task.name === 'throttled').map((e) => (e.type === 'host_result' ? e.host : ''));
+    expect(throttled).toEqual(['node3', 'node2', 'node1']);
+    expect(run.summary.failedHosts).toEqual([]);
+    expect(run.statuses.get('forced check mode|node1')).toBe('changed');
+    expect(run.statuses.get('verify|node2')).toBe('ok');
+  });
+
+  it('asks before each task with --step: no skips it, continue stops asking', async () => {
+    const asked: string[] = [];
+    const events: FleetEvent[] = [];
+    const answers = ['no', 'yes', 'continue'] as const;
+    await runPlaybook({
+      playbooks: [await loadPlaybook(join(FIXTURES, 'cli.yaml'))],
+      inventory: await loadInventory([lab().inventoryPath]),
+      forks: 10,
+      connection: {},
+      step: async (task) => {
+        asked.push(task.name);
+        return answers[asked.length - 1] ?? 'no';
+      },
+      onEvent: (e) => events.push(e),
+    });
+    expect(asked).toEqual(['first', 'second', 'third']);
+    const ran = [...new Set(events.filter((e) => e.type === 'host_result').map((e) => (e.type === 'host_result' ? e.task.name : '')))];
+    expect(ran).toEqual(['second', 'third']);
   });
 
   it('fails a task on a host with an undefined variable, naming the variable, and goes on elsewhere', async () => {
