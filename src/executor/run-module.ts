@@ -1,5 +1,5 @@
 import type { Connection } from '../transport/connection.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult } from '../modules/types.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult, Predicted, PredictedState } from '../modules/types.js';
 
 export interface ModuleRun {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -16,6 +16,9 @@ export interface ModuleRun {
   vars?: Record<string, unknown>;
   evaluate?: (expression: string) => unknown;
   searchPaths?: string[];
+  renderTemplate?: ModuleContext['renderTemplate'];
+  /** Check mode: earlier predicted changes to consult, and where to remember this task's. */
+  predicted?: PredictedState & { remember(p: Predicted): void };
 }
 
 /**
@@ -34,6 +37,8 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
     ...(run.vars ? { vars: run.vars } : {}),
     ...(run.evaluate ? { evaluate: run.evaluate } : {}),
     ...(run.searchPaths ? { searchPaths: run.searchPaths } : {}),
+    ...(run.renderTemplate ? { renderTemplate: run.renderTemplate } : {}),
+    ...(run.checkMode && run.predicted ? { predicted: run.predicted } : {}),
     run: (command, options = {}) =>
       connection.run(command, {
         ...options,
@@ -44,6 +49,7 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
   const state: unknown = await module.probe(ctx, params);
   const plan = module.plan(params, state);
   const diff = run.diffMode && plan.diff?.length ? { diff: plan.diff } : {};
+  if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
   if (run.checkMode && !module.readOnly) {
     return { changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
   }

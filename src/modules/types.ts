@@ -48,6 +48,20 @@ export interface ModuleResult {
   [key: string]: unknown;
 }
 
+/** What a planned change will leave behind, so later tasks in --check can predict from it. */
+export interface Predicted {
+  paths?: Record<string, 'file' | 'directory' | 'link' | 'absent'>;
+  packages?: Record<string, 'present' | 'absent'>;
+  services?: Record<string, 'started' | 'stopped'>;
+}
+
+/** Changes earlier tasks of this run would have made on this host (check mode only). */
+export interface PredictedState {
+  path(path: string): 'file' | 'directory' | 'link' | 'absent' | undefined;
+  package(name: string): 'present' | 'absent' | undefined;
+  service(name: string): 'started' | 'stopped' | undefined;
+}
+
 export interface ModuleContext {
   host: string;
   connection: Connection;
@@ -61,8 +75,20 @@ export interface ModuleContext {
   vars?: Record<string, unknown>;
   /** Evaluate a Jinja expression with the task's variables (given by the executor). */
   evaluate?(expression: string): unknown;
+  /**
+   * In check mode: what earlier tasks would have changed on this host. A probe that finds something
+   * missing that an earlier task would create (a directory, a package) plans as if it were there,
+   * so the prediction matches the real run instead of failing.
+   */
+  predicted?: PredictedState;
   /** Directories searched for a relative `src` (role files/, playbook files/, playbook dir). */
   searchPaths?: string[];
+  /**
+   * Render a template file's text with the task's variables (plus `extraVars`), given by the
+   * executor since modules may not import the template layer: `.hbs` names render with Handlebars,
+   * anything else as Jinja.
+   */
+  renderTemplate?(text: string, options: { fileName: string; trimBlocks?: boolean; lstripBlocks?: boolean; extraVars?: Record<string, unknown> }): string;
   /** Run a command through the connection with the task's become settings. */
   run(command: string, options?: { cwd?: string; stdin?: string | Buffer; env?: Record<string, string> }): Promise<CommandResult>;
 }
@@ -73,6 +99,8 @@ export interface Plan<A> {
   diff?: FileDiff[];
   /** Shown instead of running when nothing needs doing, or as the reason for a skip. */
   msg?: string;
+  /** What the actions leave behind (paths, packages, services), remembered in check mode. */
+  predicts?: Predicted;
   skipped?: boolean;
 }
 

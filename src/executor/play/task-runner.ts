@@ -1,7 +1,7 @@
 import { FleetError } from '../../errors.js';
 import type { Vars } from '../../inventory/model.js';
 import { getModule, validateParams } from '../../modules/index.js';
-import type { ModuleResult } from '../../modules/types.js';
+import type { ModuleResult, Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
 import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
@@ -128,6 +128,8 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
         vars,
         evaluate: (expression: string) => rt.templar.evaluate(expression, vars),
         searchPaths,
+        predicted: { ...rt.states.get(target).predicted, remember: (p: Predicted) => rt.states.get(target).remember(p) },
+        renderTemplate: (text, o) => rt.templar.renderText(text, o.extraVars ? overlayVars(vars, o.extraVars) : vars, o),
       });
     } catch (error) {
       result = errorResult(error);
@@ -256,4 +258,15 @@ function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleR
   if (result.changed && !result.failed && task.notify) {
     for (const name of task.notify) state.notified.add(String(rt.templar.template(name, vars)));
   }
+}
+
+/** `vars` with `extra` on top, without reading (so templating) every variable of a lazy `vars`. */
+function overlayVars(vars: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  return new Proxy(vars, {
+    get: (t, k, r) => (typeof k === 'string' && Object.hasOwn(extra, k) ? extra[k] : Reflect.get(t, k, r)),
+    has: (t, k) => (typeof k === 'string' && Object.hasOwn(extra, k)) || Reflect.has(t, k),
+    ownKeys: (t) => [...new Set([...Reflect.ownKeys(t), ...Object.keys(extra)])],
+    getOwnPropertyDescriptor: (t, k) =>
+      typeof k === 'string' && Object.hasOwn(extra, k) ? { value: extra[k], enumerable: true, configurable: true, writable: true } : Reflect.getOwnPropertyDescriptor(t, k),
+  });
 }
