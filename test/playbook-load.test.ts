@@ -163,7 +163,7 @@ describe('module arguments', () => {
     expect(task(p, 'legacy collection name')).toMatchObject({ module: 'command', moduleAs: 'ansible.legacy.command' });
     expect(resolveModule('community.general.ping')).toMatchObject({ kind: 'fleet', name: 'ping' });
     expect(resolveModule('ansible.posix.synchronize')).toMatchObject({ kind: 'unimplemented', name: 'synchronize', collection: 'ansible.posix' });
-    expect(resolveModule('community.crypto.openssh_keypair')).toMatchObject({ kind: 'unimplemented', name: 'openssh_keypair' });
+    expect(resolveModule('community.crypto.openssh_keypair')).toMatchObject({ kind: 'fleet', name: 'openssh_keypair' });
     expect(resolveModule('ansible.builtin.comand')).toEqual({ kind: 'unknown', suggestion: 'command' });
   });
 

@@ -51,7 +51,7 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
   const diff = run.diffMode && plan.diff?.length ? { diff: plan.diff } : {};
   if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
   if (run.checkMode && !module.readOnly) {
-    return { changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
+    return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
   }
   const result = await module.apply(ctx, params, plan);
   return result.diff || !diff.diff ? result : { ...result, ...diff };

@@ -15,6 +15,23 @@ import { set_fact } from './set_fact.js';
 import { setup } from './setup.js';
 import { stat } from './stat.js';
 import { wait_for } from './wait_for.js';
+// files: file, copy, template
+import { file } from './file.js';
+import { copy } from './copy.js';
+import { template } from './template.js';
+// accounts and SSH keys
+import { authorized_key } from './authorized_key.js';
+import { group } from './group.js';
+import { known_hosts } from './known_hosts.js';
+import { openssh_keypair } from './openssh_keypair.js';
+import { user } from './user.js';
+// text files and transfers
+import { blockinfile } from './blockinfile.js';
+import { fetch } from './fetch.js';
+import { get_url } from './get_url.js';
+import { lineinfile } from './lineinfile.js';
+import { replace } from './replace.js';
+import { unarchive } from './unarchive.js';
 import type { ModuleDefinition } from './types.js';
 
 export type { ModuleDefinition, ModuleContext, ModuleResult, Plan, ParamSchema, ParamSpec } from './types.js';
@@ -43,6 +60,23 @@ const registry: readonly AnyModule[] = [
   include_vars,
   add_host,
   group_by,
+  // files
+  file,
+  copy,
+  template,
+  // accounts and SSH keys
+  user,
+  group,
+  authorized_key,
+  openssh_keypair,
+  known_hosts,
+  // text files and transfers
+  lineinfile,
+  blockinfile,
+  replace,
+  fetch,
+  get_url,
+  unarchive,
 ];
 
 const byName = new Map<string, AnyModule>();

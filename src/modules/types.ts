@@ -101,6 +101,8 @@ export interface Plan<A> {
   msg?: string;
   /** What the actions leave behind (paths, packages, services), remembered in check mode. */
   predicts?: Predicted;
+  /** Return values known at plan time (dest, public_key, uid, ...): check mode reports them too. */
+  result?: Partial<ModuleResult>;
   skipped?: boolean;
 }
 

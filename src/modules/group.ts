@@ -1,0 +1,97 @@
+import { shQuote } from '../util/shlex.js';
+import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import { attrText } from './util/account-files.js';
+import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
+
+/** group: a local group present (with a gid) or absent, through groupadd/groupmod/groupdel. */
+export interface GroupParams {
+  name: string;
+  state: 'present' | 'absent';
+  gid?: number;
+  system: boolean;
+  non_unique: boolean;
+  local: boolean;
+}
+
+export interface GroupState {
+  exists: boolean;
+  gid?: number;
+  members?: string[];
+}
+
+/** `getent group` line → state. */
+export function parseGroupLine(line: string): GroupState {
+  const f = line.trim().split(':');
+  if (f.length < 3 || !f[0]) return { exists: false };
+  return { exists: true, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
+}
+
+export interface GroupPlan extends Plan<Step> {
+  /** The state after the actions, as the plan predicts it. */
+  after: GroupState;
+}
+
+function describe(p: GroupParams, s: GroupState): string {
+  return s.exists ? attrText({ name: p.name, state: 'present', gid: s.gid }) : attrText({ name: p.name, state: 'absent' });
+}
+
+export function planGroup(p: GroupParams, s: GroupState): GroupPlan {
+  const actions: Step[] = [];
+  let after: GroupState = s;
+  if (p.state === 'absent') {
+    if (s.exists) {
+      actions.push({ kind: 'run', what: 'groupdel', argv: ['groupdel', p.name] });
+      after = { exists: false };
+    }
+  } else if (!s.exists) {
+    const argv = ['groupadd'];
+    if (p.gid !== undefined) argv.push('-g', String(p.gid));
+    if (p.non_unique && p.gid !== undefined) argv.push('-o');
+    if (p.system) argv.push('-r');
+    argv.push(p.name);
+    actions.push({ kind: 'run', what: 'groupadd', argv });
+    after = { exists: true, ...(p.gid !== undefined ? { gid: p.gid } : {}), members: [] };
+  } else if (p.gid !== undefined && p.gid !== s.gid) {
+    const argv = ['groupmod', '-g', String(p.gid)];
+    if (p.non_unique) argv.push('-o');
+    argv.push(p.name);
+    actions.push({ kind: 'run', what: 'groupmod', argv });
+    after = { ...s, gid: p.gid };
+  }
+  const diff = actions.length ? [{ before: describe(p, s), after: describe(p, after), before_header: `group ${p.name}`, after_header: `group ${p.name}` }] : [];
+  return { actions, diff, after };
+}
+
+function result(p: GroupParams, s: GroupState, changed: boolean): ModuleResult {
+  return {
+    changed,
+    name: p.name,
+    state: p.state,
+    ...(p.state === 'present' ? { gid: s.gid, system: p.system } : {}),
+  };
+}
+
+export const group: ModuleDefinition<GroupParams, GroupState, Step> = {
+  name: 'group',
+  aliases: ['ansible.builtin.group', 'ansible.legacy.group'],
+  params: {
+    name: { type: 'str', required: true },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent'] },
+    gid: { type: 'int' },
+    system: { type: 'bool', default: false },
+    non_unique: { type: 'bool', default: false },
+    local: { type: 'bool', default: false },
+  },
+  probe: async (ctx: ModuleContext, p) => {
+    const r = await ctx.run(`getent group ${shQuote(p.name)} || :`);
+    return parseGroupLine(r.stdout.toString('utf8'));
+  },
+  plan: planGroup,
+  apply: async (ctx, p, plan) => {
+    const gp = plan as GroupPlan;
+    if (!gp.actions.length) return result(p, gp.after, false);
+    const out = await runSteps(ctx, gp.actions, `getent group ${shQuote(p.name)} || :`);
+    if (!out.ok) return { ...result(p, gp.after, false), failed: true, msg: stepsFailureMessage(out.failed!) };
+    return result(p, p.state === 'present' ? parseGroupLine(out.stdout) : { exists: false }, true);
+  },
+};

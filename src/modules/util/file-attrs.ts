@@ -1,0 +1,404 @@
+import type { FileDiff, ModuleContext } from '../types.js';
+import { ModuleArgsError } from '../args.js';
+import { shQuote } from '../../util/shlex.js';
+import { remotePathWord } from './remote-path.js';
+
+/**
+ * Shared by every module that writes files (file, copy, template, lineinfile, user, ...):
+ *
+ * - `parseMode(mode, current, isDir)`: Ansible's `mode:` (octal string/number, symbolic `u=rw,g=r`,
+ *   `u+x`, `a-w`, `=`, `+X`, `g=u`) → permission bits.
+ * - `probeFiles(ctx, paths, options)`: existence, type, mode, owner, group, size, sha1 (and content,
+ *   for diffs) of one or more paths, plus owner/group names resolved to ids and the umask, in ONE
+ *   command. `probeScript` + `parseProbe` are the same, for modules that add a snippet of their own.
+ * - `attrChanges(params, current, probe)`: what chown/chmod must do, with the before/after values for
+ *   the diff; `attrDiff` renders Ansible's `{path, mode, owner, group, state}` diff; `attrCommands`
+ *   builds the shell fragment that applies them.
+ */
+
+export type FileType = 'file' | 'directory' | 'link' | 'other' | 'absent';
+
+export interface RemoteFile {
+  /** The path as asked for. */
+  path: string;
+  exists: boolean;
+  /** The type after following a symlink when `follow` was asked (a dangling link stays 'link'). */
+  type: FileType;
+  /** The path itself is a symlink. */
+  isLink: boolean;
+  /** readlink of the path, when it is a symlink. */
+  linkTarget?: string;
+  /** Permission bits (0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Names, when they resolve on the host (else the numeric id as text). */
+  owner: string;
+  group: string;
+  size: number;
+  inode: number;
+  dev: number;
+  nlink: number;
+  /** Seconds since the epoch (fractional). */
+  atime: number;
+  mtime: number;
+  /** sha1 of a readable regular file, when asked. */
+  checksum?: string;
+  /** The bytes of a regular file no larger than `content` bytes, when asked. */
+  content?: Buffer;
+  /** The file is larger than asked for `content` (or unreadable): no content. */
+  contentSkipped?: boolean;
+}
+
+export interface ProbeOptions {
+  /** Follow a symlink at the path for type/mode/owner/size/checksum (stat -L). */
+  follow?: boolean;
+  /** Take the sha1 of regular files. */
+  checksum?: boolean;
+  /** Also read regular files up to this many bytes (for --diff). */
+  content?: number;
+  /** User names to resolve to uids (numeric strings are taken as they are). */
+  users?: readonly string[];
+  /** Group names to resolve to gids. */
+  groups?: readonly string[];
+}
+
+export interface ProbeResult {
+  files: RemoteFile[];
+  /** name → uid, null when the user does not exist on the host. */
+  uids: Record<string, number | null>;
+  gids: Record<string, number | null>;
+  /** The remote shell's umask. */
+  umask: number;
+  /** What a module-specific snippet printed after the standard records (see probeScript's `extra`). */
+  extra: string;
+}
+
+/** Ansible's limit for diffing a file's content (DEFAULT max_file_size_for_diff, 104448 bytes). */
+export const MAX_DIFF_SIZE = 104448;
+
+const STAT_FORMAT = '%f|%s|%u|%g|%U|%G|%i|%d|%h|%X|%Y';
+
+/** True for the names that are numeric ids already. */
+const isId = (s: string) => /^\d+$/.test(s);
+
+/**
+ * The probe script. Output: `umask\0<umask>\0`, then per path `F\0<exists>\0<islink>\0<stat>\0
+ * <readlink>\0<sha1>\0<base64 content or - or empty>\0`, per user `U\0<name>\0<uid>\0`, per group
+ * `G\0<name>\0<gid>\0`, then `X\0` and whatever `extra` prints.
+ */
+export type ProbePath = string | { path: string; follow?: boolean };
+
+const pathOf = (p: ProbePath) => (typeof p === 'string' ? p : p.path);
+const followOf = (p: ProbePath, options: ProbeOptions) => (typeof p === 'string' ? !!options.follow : (p.follow ?? !!options.follow));
+
+export function probeScript(paths: readonly ProbePath[], options: ProbeOptions = {}, extra = ''): string {
+  const lines = [
+    `n() { printf '%s\\0' "$@"; }`,
+    `n umask "$(umask)"`,
+    `f() {`,
+    `  if [ -e "$1" ] || [ -L "$1" ]; then`,
+    `    l=0; t=; L=; [ "$2" = 1 ] && L=-L; [ -L "$1" ] && { l=1; t=$(readlink -- "$1"); }`,
+    `    s=$(stat $L -c '${STAT_FORMAT}' -- "$1" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$1") || s=`,
+    `    c=; b=`,
+    options.checksum
+      ? `    if [ -f "$1" ] && [ -r "$1" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then c=$(sha1sum < "$1" 2>/dev/null) && c=\${c%% *}; fi`
+      : `    :`,
+    options.content !== undefined
+      ? `    if [ -f "$1" ] && [ -r "$1" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then z=$(wc -c < "$1"); if [ "$z" -le ${Math.floor(options.content)} ]; then b=$(base64 < "$1"); b="=$b"; else b=-; fi; fi`
+      : `    :`,
+    `    n F 1 "$l" "$s" "$t" "$c" "$b"`,
+    `  else n F 0 0 '' '' '' ''; fi`,
+    `}`,
+    ...paths.map((p) => `f ${remotePathWord(pathOf(p))} ${followOf(p, options) ? 1 : 0}`),
+    ...(options.users ?? []).filter((u) => !isId(u)).map((u) => `n U ${shQuote(u)} "$(id -u -- ${shQuote(u)} 2>/dev/null)"`),
+    ...(options.groups ?? [])
+      .filter((g) => !isId(g))
+      .map((g) => {
+        const q = shQuote(g);
+        return `n G ${q} "$( (getent group ${q} 2>/dev/null || grep "^${g.replace(/[^A-Za-z0-9_.-]/g, '')}:" /etc/group) | head -n1 | cut -d: -f3)"`;
+      }),
+    `n X`,
+    extra,
+    'exit 0',
+  ];
+  return lines.join('\n');
+}
+
+function parseStatLine(path: string, exists: boolean, isLink: boolean, stat: string, target: string, sum: string, content: string, follow: boolean): RemoteFile {
+  if (!exists) return { path, exists: false, type: 'absent', isLink: false, mode: 0, uid: -1, gid: -1, owner: '', group: '', size: 0, inode: 0, dev: 0, nlink: 0, atime: 0, mtime: 0 };
+  const f = stat.split('|');
+  const raw = parseInt(f[0] ?? '0', 16);
+  const kind = raw & 0o170000;
+  const type: FileType = kind === 0o100000 ? 'file' : kind === 0o040000 ? 'directory' : kind === 0o120000 ? 'link' : 'other';
+  const uid = Number(f[2]);
+  const gid = Number(f[3]);
+  const out: RemoteFile = {
+    path,
+    exists: true,
+    type: isLink && !follow ? 'link' : type,
+    isLink,
+    mode: raw & 0o7777,
+    uid,
+    gid,
+    owner: f[4] && f[4] !== 'UNKNOWN' ? f[4] : String(uid),
+    group: f[5] && f[5] !== 'UNKNOWN' ? f[5] : String(gid),
+    size: Number(f[1]),
+    inode: Number(f[6]),
+    dev: Number(f[7]),
+    nlink: Number(f[8]),
+    atime: Number(f[9]),
+    mtime: Number(f[10]),
+  };
+  if (isLink) out.linkTarget = target;
+  if (sum) out.checksum = sum;
+  if (content === '-') out.contentSkipped = true;
+  else if (content.startsWith('=')) out.content = Buffer.from(content.slice(1), 'base64');
+  return out;
+}
+
+/** Parses probeScript's output for the same paths and options. */
+export function parseProbe(paths: readonly ProbePath[], out: string | Buffer, options: ProbeOptions = {}): ProbeResult {
+  const text = typeof out === 'string' ? out : out.toString('utf8');
+  const result: ProbeResult = { files: [], uids: {}, gids: {}, umask: 0o022, extra: '' };
+  let pos = 0;
+  const next = (): string => {
+    const j = text.indexOf('\0', pos);
+    const v = j < 0 ? text.slice(pos) : text.slice(pos, j);
+    pos = j < 0 ? text.length : j + 1;
+    return v;
+  };
+  while (pos < text.length) {
+    const tag = next();
+    if (tag === 'X') {
+      result.extra = text.slice(pos);
+      break;
+    } else if (tag === 'umask') {
+      result.umask = parseInt(next() || '22', 8);
+    } else if (tag === 'F') {
+      const p = paths[result.files.length] ?? '';
+      const [exists, link, stat, target, sum, content] = [next(), next(), next(), next(), next(), next()];
+      result.files.push(parseStatLine(pathOf(p), exists === '1', link === '1', stat, target, sum, content, followOf(p, options)));
+    } else if (tag === 'U' || tag === 'G') {
+      const name = next();
+      const id = next().trim();
+      (tag === 'U' ? result.uids : result.gids)[name] = /^\d+$/.test(id) ? Number(id) : null;
+    }
+  }
+  for (const u of options.users ?? []) if (isId(u)) result.uids[u] = Number(u);
+  for (const g of options.groups ?? []) if (isId(g)) result.gids[g] = Number(g);
+  return result;
+}
+
+/** Probes paths in ONE command (see probeScript). Throws when the shell snippet cannot run. */
+export async function probeFiles(ctx: Pick<ModuleContext, 'run'>, paths: readonly ProbePath[], options: ProbeOptions = {}, extra = ''): Promise<ProbeResult> {
+  const r = await ctx.run(probeScript(paths, options, extra));
+  if (r.rc !== 0) throw new Error(`cannot read the state of ${paths.map(pathOf).join(', ')}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}`);
+  return parseProbe(paths, r.stdout, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// modes
+
+const PERM = { r: 4, w: 2, x: 1 } as const;
+const WHO_SHIFT = { u: 6, g: 3, o: 0 } as const;
+
+/** True for a mode given as an octal string ("0644", "644", "1777"). */
+export function isOctalMode(mode: string | number): boolean {
+  return typeof mode === 'number' || /^0?[0-7]{1,4}$|^0o[0-7]{1,4}$/.test(mode.trim());
+}
+
+/**
+ * Ansible's `mode`: an int is taken as it is (YAML 1.1 reads `0644` as octal already), a string of
+ * octal digits is octal, anything else is chmod's symbolic syntax, applied to `current` (the file's
+ * permission bits now; for a file about to be created, the mode it would get). `isDir` matters for
+ * `X`. Throws ModuleArgsError on bad syntax.
+ */
+export function parseMode(mode: string | number, current: number, isDir: boolean): number {
+  if (typeof mode === 'number') {
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ModuleArgsError(`mode must be in octal or symbolic form, got ${mode}`);
+    return mode;
+  }
+  const s = mode.trim();
+  if (/^0o[0-7]{1,4}$/.test(s)) return parseInt(s.slice(2), 8);
+  if (/^[0-7]{1,5}$/.test(s)) {
+    const n = parseInt(s, 8);
+    if (n > 0o7777) throw new ModuleArgsError(`mode must be in octal or symbolic form, got ${JSON.stringify(mode)}`);
+    return n;
+  }
+  let result = current & 0o7777;
+  for (const clause of s.split(',')) {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*|[ugo])$/.exec(clause);
+    if (!m) throw new ModuleArgsError(`bad symbolic permission for mode: ${clause}`, 'use octal (0644) or symbolic (u=rw,g=r,o=r) mode');
+    let who = m[1]!;
+    const op = m[2]!;
+    const perms = m[3]!;
+    if (who === '' || who.includes('a')) who = 'ugo';
+    const whos = [...new Set(who)] as ('u' | 'g' | 'o')[];
+    let bits = 0;
+    if (perms === 'u' || perms === 'g' || perms === 'o') {
+      // Copy another class's current bits (g=u).
+      const src = (result >> WHO_SHIFT[perms]) & 7;
+      for (const w of whos) bits |= src << WHO_SHIFT[w];
+    } else {
+      for (const p of perms) {
+        for (const w of whos) {
+          if (p === 'r' || p === 'w' || p === 'x') bits |= PERM[p] << WHO_SHIFT[w];
+          else if (p === 'X') {
+            if (isDir || (result & 0o111) !== 0) bits |= 1 << WHO_SHIFT[w];
+          } else if (p === 's') {
+            if (w === 'u') bits |= 0o4000;
+            if (w === 'g') bits |= 0o2000;
+          } else if (p === 't') bits |= 0o1000;
+        }
+      }
+    }
+    let mask = 0;
+    for (const w of whos) mask |= 7 << WHO_SHIFT[w];
+    if (whos.includes('u')) mask |= 0o4000;
+    if (whos.includes('g')) mask |= 0o2000;
+    if (whos.includes('o')) mask |= 0o1000;
+    if (op === '+') result |= bits;
+    else if (op === '-') result &= ~bits;
+    else result = (result & ~mask) | (bits & mask);
+  }
+  return result & 0o7777;
+}
+
+/** '0644', as Ansible prints modes ('0%03o'). */
+export function formatMode(mode: number): string {
+  return '0' + (mode & 0o7777).toString(8).padStart(3, '0');
+}
+
+/** The mode a new file (or directory) gets from the umask. */
+export function defaultMode(umask: number, isDir: boolean): number {
+  return (isDir ? 0o777 : 0o666) & ~umask;
+}
+
+// ---------------------------------------------------------------------------------------------
+// attribute changes
+
+export interface AttrParams {
+  mode?: string | number | null;
+  owner?: string | null;
+  group?: string | null;
+}
+
+export interface AttrChange {
+  /** Permission bits to set, when they differ. */
+  mode?: number;
+  /** The mode as given (symbolic modes are re-applied per file with recurse). */
+  modeSpec?: string | number;
+  /** Owner/group as given (name or id), when they differ. */
+  owner?: string;
+  group?: string;
+  changed: boolean;
+  /** Ansible's diff entries: mode as '0644', owner/group as ids (names when the id is unknown). */
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  /** The owner or group does not exist on the host (Ansible's "chown failed: failed to look up user"). */
+  error?: string;
+}
+
+/**
+ * What chown/chmod must do to bring `current` (an existing path) to the asked owner/group/mode.
+ * `ids` resolves names (probeFiles' uids/gids; pass the names as `users`/`groups` when probing).
+ */
+export function attrChanges(p: AttrParams, current: RemoteFile, ids: Pick<ProbeResult, 'uids' | 'gids'>): AttrChange {
+  const out: AttrChange = { changed: false, before: {}, after: {} };
+  if (p.owner !== undefined && p.owner !== null && p.owner !== '') {
+    const uid = ids.uids[p.owner] ?? (isId(p.owner) ? Number(p.owner) : undefined);
+    if (uid === null || uid === undefined) {
+      out.error = `chown failed: failed to look up user ${p.owner}`;
+    } else if (uid !== current.uid) {
+      out.owner = p.owner;
+      out.changed = true;
+      out.before.owner = current.uid;
+      out.after.owner = uid;
+    }
+  }
+  if (p.group !== undefined && p.group !== null && p.group !== '') {
+    const gid = ids.gids[p.group] ?? (isId(p.group) ? Number(p.group) : undefined);
+    if (gid === null || gid === undefined) {
+      out.error ??= `chgrp failed: failed to look up group ${p.group}`;
+    } else if (gid !== current.gid) {
+      out.group = p.group;
+      out.changed = true;
+      out.before.group = current.gid;
+      out.after.group = gid;
+    }
+  }
+  // Symlinks carry no mode of their own on Linux (lchmod does not exist): Ansible leaves them be.
+  if (p.mode !== undefined && p.mode !== null && p.mode !== '' && current.type !== 'link') {
+    const mode = parseMode(p.mode, current.mode, current.type === 'directory');
+    if (mode !== current.mode) {
+      out.mode = mode;
+      out.modeSpec = p.mode;
+      out.changed = true;
+      out.before.mode = formatMode(current.mode);
+      out.after.mode = formatMode(mode);
+    }
+  }
+  return out;
+}
+
+/** Python's json.dumps(x, sort_keys=True, indent=4) + '\n', as Ansible serialises dict diffs. */
+export function serializeDiff(value: Record<string, unknown>): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return JSON.stringify(sort(value), null, 4) + '\n';
+}
+
+/**
+ * Ansible's file-attribute diff: `{path, state?, mode?, owner?, group?, ...}` before and after,
+ * serialised as its callback does. Empty when nothing but the path would be shown.
+ */
+export function attrDiff(path: string, before: Record<string, unknown>, after: Record<string, unknown>): FileDiff[] {
+  if (Object.keys(before).length === 0 && Object.keys(after).length === 0) return [];
+  return [{ before: serializeDiff({ path, ...before }), after: serializeDiff({ path, ...after }) }];
+}
+
+export interface AttrCommandOptions {
+  /** chown -R / chmod -R (symbolic modes re-applied to every file). */
+  recurse?: boolean;
+  /** The path may be a symlink to act on itself (chown -h), as Ansible's follow: false. */
+  noFollow?: boolean;
+}
+
+/**
+ * The shell commands (joined with `&&`) that apply a change to a path given as a shell word (e.g.
+ * `"$t"` or remotePathWord(path)); chown before chmod, since chown clears set-id bits. '' for none.
+ */
+export function attrCommands(pathWord: string, change: Pick<AttrChange, 'owner' | 'group' | 'mode' | 'modeSpec'>, options: AttrCommandOptions = {}): string {
+  const cmds: string[] = [];
+  const R = options.recurse ? '-R ' : '';
+  const h = options.noFollow ? '-h ' : '';
+  if (change.owner !== undefined || change.group !== undefined) {
+    const spec = `${change.owner ?? ''}${change.group !== undefined ? `:${change.group}` : ''}`;
+    cmds.push(`chown ${R}${h}${shQuote(spec)} -- ${pathWord}`);
+  }
+  if (change.mode !== undefined) {
+    const symbolic = options.recurse && change.modeSpec !== undefined && !isOctalMode(change.modeSpec);
+    const m = symbolic ? String(change.modeSpec) : formatMode(change.mode);
+    cmds.push(`chmod ${R}${shQuote(m)} -- ${pathWord}`);
+  }
+  return cmds.join(' && ');
+}
+
+/** The owner/group names of params, for probeFiles' users/groups. */
+export function idsToResolve(p: AttrParams): Pick<ProbeOptions, 'users' | 'groups'> {
+  return {
+    users: p.owner ? [p.owner] : [],
+    groups: p.group ? [p.group] : [],
+  };
+}
+
+/** A module failure found while planning or applying (the task fails with this message, in check mode too). */
+export class ModuleFailure extends Error {
+  constructor(message: string, readonly extra: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
