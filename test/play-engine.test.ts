@@ -134,4 +134,18 @@ describe('fleet play --check on the keyword suites', () => {
       expect(check.stats, name).toEqual(real.stats);
     }
   });
+
+  it('predicts tasks that depend on an earlier predicted change (a file in a directory that would be created)', async () => {
+    await labExec(lab().nodes[0]!, ['mkdir', '-p', '/opt/predict/old']);
+    await labExec(lab().nodes[1]!, ['mkdir', '-p', '/opt/predict/old']);
+    await labExec(lab().nodes[2]!, ['mkdir', '-p', '/opt/predict/old']);
+    const file = join(FIXTURES, 'predict.yaml');
+    const check = await play(file, lab().inventoryPath, { checkMode: true });
+    expect((await labExec(lab().nodes[0]!, ['test', '-e', '/opt/predict/app'])).rc).not.toBe(0);
+    const real = await play(file, lab().inventoryPath);
+    expect(real.summary.failedHosts).toEqual([]);
+    expect([...check.statuses.entries()].sort()).toEqual([...real.statuses.entries()].sort());
+    expect(real.statuses.get('config in the new dir|node1')).toBe('changed');
+    expect(check.stats).toEqual(real.stats);
+  });
 });

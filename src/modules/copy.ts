@@ -109,7 +109,7 @@ function resolveDest(dest: string, srcName: string | undefined, destInfo: Remote
 async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
   if (p.src === undefined && p.content === undefined) throw new ModuleFailure('src (or content) is required');
   if (p.src !== undefined && p.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
-  const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p) };
+  const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p), ...(ctx.predicted ? { predicted: ctx.predicted } : {}) };
   // Local sources, read on the controller.
   const sources: Source[] = [];
   let tree = false;
@@ -152,7 +152,7 @@ async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
 
 /** A single file's state (controller bytes, or remote_src): ONE round trip. */
 export async function probeSingle(ctx: ModuleContext, p: CopyParams, source: { src?: string; content?: Buffer; mode?: number }, srcName: string | undefined): Promise<CopyState> {
-  const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p) };
+  const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p), ...(ctx.predicted ? { predicted: ctx.predicted } : {}) };
   {
     // ONE round trip: dest (following links: is it a directory?), dest/basename(src), the parent,
     // and the remote source.
@@ -283,7 +283,8 @@ export function planCopy(p: CopyParams, s: CopyState): CopyPlan {
       diff.push(...attrDiff(item.dest, change.before, change.after));
     }
   }
-  return { actions, ...(diff.length ? { diff } : {}), items: planned, dest: s.dest, tree: s.tree };
+  const predicts = { paths: Object.fromEntries([...s.dirs.map((d) => [d.path, 'directory'] as const), ...planned.map((i) => [i.dest, 'file'] as const)]) };
+  return { actions, ...(diff.length ? { diff } : {}), items: planned, dest: s.dest, tree: s.tree, predicts };
 }
 
 function resultFor(p: CopyParams, plan: CopyPlan, after: RemoteFile | undefined, changed: boolean, backups: Record<string, string>): ModuleResult {

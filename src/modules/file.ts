@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { shQuote } from '../util/shlex.js';
-import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan, PredictedState } from './types.js';
 import {
   attrChanges,
   attrCommands,
@@ -156,8 +156,8 @@ export function fileProbeScript(p: FileParams): { script: string; paths: { path:
   return { script: probeScript(paths, { ...idsToResolve(p) }, extra.join('\n')), paths };
 }
 
-export function parseFileProbe(p: FileParams, paths: { path: string; follow: boolean }[], out: Buffer | string): FileState {
-  const r = parseProbe(paths, out, { ...idsToResolve(p) });
+export function parseFileProbe(p: FileParams, paths: { path: string; follow: boolean }[], out: Buffer | string, predicted?: PredictedState): FileState {
+  const r = parseProbe(paths, out, { ...idsToResolve(p), ...(predicted ? { predicted } : {}) });
   const state: FileState = { lst: r.files[0]!, tgt: r.files[1]!, ids: r, umask: r.umask };
   if (r.files[2]) state.src = r.files[2];
   for (const line of r.extra.split('\n')) {
@@ -177,7 +177,7 @@ async function probe(ctx: ModuleContext, p: FileParams): Promise<FileState> {
   const { script, paths } = fileProbeScript(p);
   const r = await ctx.run(script);
   if (r.rc !== 0) throw new ModuleFailure(`cannot read the state of ${p.path}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}`);
-  const state = parseFileProbe(p, paths, r.stdout);
+  const state = parseFileProbe(p, paths, r.stdout, ctx.predicted);
   // state=link without src follows the existing link: its source is what it points to now.
   if (p.src === undefined && state.lst.isLink && state.lst.linkTarget !== undefined && wantedState(p, state.lst) === 'link') {
     const src = srcPath(p, state.lst.linkTarget)!;
@@ -386,7 +386,8 @@ export function planFile(p: FileParams, s: FileState): FilePlan {
     }
   }
   const diff: FileDiff[] = Object.keys(before).length || Object.keys(after).length ? [{ before: serializeDiff({ path: p.path, ...before }), after: serializeDiff({ path: p.path, ...after }) }] : [];
-  return { actions, ...(diff.length ? { diff } : {}), state, path: resultPath, ...(src !== undefined ? { src } : {}) };
+  const leaves = ({ absent: 'absent', directory: 'directory', link: 'link' } as const)[state as 'absent' | 'directory' | 'link'] ?? 'file';
+  return { actions, ...(diff.length ? { diff } : {}), state, path: resultPath, ...(src !== undefined ? { src } : {}), predicts: { paths: { [resultPath]: leaves } } };
 }
 
 /** The result's description of a path after the run, as Ansible's file module returns it. */

@@ -1,4 +1,4 @@
-import type { FileDiff, ModuleContext } from '../types.js';
+import type { FileDiff, ModuleContext, PredictedState } from '../types.js';
 import { ModuleArgsError } from '../args.js';
 import { shQuote } from '../../util/shlex.js';
 import { remotePathWord } from './remote-path.js';
@@ -61,6 +61,8 @@ export interface ProbeOptions {
   users?: readonly string[];
   /** Group names to resolve to gids. */
   groups?: readonly string[];
+  /** Check mode: earlier tasks' predicted paths stand in for what the host does not have yet. */
+  predicted?: PredictedState;
 }
 
 export interface ProbeResult {
@@ -185,9 +187,23 @@ export function parseProbe(paths: readonly ProbePath[], out: string | Buffer, op
       (tag === 'U' ? result.uids : result.gids)[name] = /^\d+$/.test(id) ? Number(id) : null;
     }
   }
+  if (options.predicted) result.files = result.files.map((f) => withPrediction(f, options.predicted!, result.umask));
   for (const u of options.users ?? []) if (isId(u)) result.uids[u] = Number(u);
   for (const g of options.groups ?? []) if (isId(g)) result.gids[g] = Number(g);
   return result;
+}
+
+/**
+ * In check mode, a path an earlier task would have created (or removed) looks the way that task
+ * would leave it: a new directory or file with the default mode for the umask, owned by root.
+ */
+export function withPrediction(file: RemoteFile, predicted: PredictedState, umask: number): RemoteFile {
+  const kind = predicted.path(file.path);
+  if (!kind) return file;
+  if (kind === 'absent') return file.exists ? { ...file, exists: false, type: 'absent', isLink: false } : file;
+  if (file.exists) return file;
+  const type = kind === 'link' ? 'link' : kind;
+  return { ...file, exists: true, type, isLink: kind === 'link', mode: defaultMode(umask, kind === 'directory'), uid: 0, gid: 0, owner: 'root', group: 'root', size: 0 };
 }
 
 /** Probes paths in ONE command (see probeScript). Throws when the shell snippet cannot run. */
