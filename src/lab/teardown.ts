@@ -7,6 +7,7 @@ import { killNodes, netnsPath, removeNodeFiles } from './node.js';
 import { killNetnsProcesses, killPids, nsInode, nsPids, sleep } from './procs.js';
 import { isMounted, otherStates, paths, readState, unmountStateDir } from './state.js';
 import type { NodeState } from './types.js';
+import { removeVolumes } from './volume.js';
 
 /** Stops the given nodes of a running lab and removes their netns, veths and files. */
 export async function removeNodes(lab: string, nodes: readonly NodeState[]): Promise<void> {
@@ -54,6 +55,8 @@ export async function teardown(lab: string): Promise<void> {
   const links = (await listLinks()).filter((l) => isLabLink(tag, l));
   await removeNetworks(links, [...netns]);
   await removeNat(lab);
+  // The nodes (and so their mounts) are gone: the loop devices are free to detach.
+  await removeVolumes(lab, state?.volumes ?? []);
   if ((await otherStates(lab)).length === 0) await restoreForwarding();
   await unmountStateDir(lab);
   await dropEmptyNetnsMount(isMounted);

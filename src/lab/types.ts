@@ -50,4 +50,15 @@ export interface LabState {
   subnet: string;
   gateway: string;
   nodes: NodeState[];
+  /** Data volumes attached with labAttachVolume (src/lab/volume.ts), detached at down. */
+  volumes?: VolumeState[];
+}
+
+/** One loop device attached to a node as a data volume. */
+export interface VolumeState {
+  node: string;
+  /** /dev/loopN, on the host and in the node. */
+  device: string;
+  /** The backing image file on the host. */
+  image: string;
 }
