@@ -1,0 +1,161 @@
+import { shJoin, shQuote } from '../util/shlex.js';
+import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
+import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs } from './util/pkg-common.js';
+
+/**
+ * dnf / yum: RPM packages, as Ansible's dnf and yum modules for their core parameters (name,
+ * state, update_cache). The probe reads, in ONE round trip, which manager exists (dnf5, dnf, yum),
+ * `rpm -q` of every name, the available upgrades (state=latest) and whether a missing package is in
+ * the repositories. The whole list goes into ONE transaction; nothing runs when nothing would change.
+ * Where the manager is missing the task fails saying so.
+ */
+export interface DnfParams {
+  name?: string[];
+  state?: 'present' | 'installed' | 'latest' | 'absent' | 'removed';
+  update_cache: boolean;
+}
+
+export interface DnfState {
+  host: string;
+  /** The manager's program (dnf5, dnf, yum), '' when none. */
+  bin: string;
+  /** name → installed version-release, null when not installed. */
+  installed: Record<string, string | null>;
+  /** Names with an upgrade available (state=latest). */
+  upgrades: string[];
+  /** Names the repositories have (asked for missing names only). */
+  available: Record<string, boolean>;
+}
+
+export type DnfAction = { kind: 'install' | 'remove'; names: string[] };
+
+export interface DnfPlan extends Plan<DnfAction> {
+  bin: string;
+}
+
+export function dnfNames(p: DnfParams): string[] {
+  return (p.name ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
+}
+
+/** The package name a spec is about (`name-1.2`, `name >= 1` are kept as given by rpm -q). */
+function specName(spec: string): string {
+  return spec.split(/\s*[<>=]/)[0]!.trim();
+}
+
+function normState(s: DnfParams['state']): 'present' | 'latest' | 'absent' {
+  return s === 'latest' ? 'latest' : s === 'absent' || s === 'removed' ? 'absent' : 'present';
+}
+
+export function dnfProbeScript(p: DnfParams, programs: readonly string[]): string {
+  const lines = [PAIR_FN, `b=''; for x in ${programs.join(' ')}; do command -v $x >/dev/null 2>&1 && { b=$x; break; }; done; o bin "$b"`, `[ -n "$b" ] || exit 0`];
+  const state = normState(p.state);
+  const names = dnfNames(p).map(specName);
+  for (const n of names) {
+    const q = shQuote(n);
+    lines.push(`if v=$(rpm -q --qf '%{VERSION}-%{RELEASE}\\n' -- ${q} 2>/dev/null); then o ${shQuote(`st:${n}`)} "$v"; elif [ ${state === 'absent' ? 1 : 0} = 0 ]; then $b -q list --available -- ${q} >/dev/null 2>&1 && o ${shQuote(`av:${n}`)} 1; fi`);
+  }
+  if (state === 'latest' && names.length) {
+    lines.push(`o upgrades "$($b -q list --upgrades -- ${names.map(shQuote).join(' ')} 2>/dev/null || $b -q list updates -- ${names.map(shQuote).join(' ')} 2>/dev/null)"`);
+  }
+  lines.push('exit 0');
+  return lines.join('\n');
+}
+
+export function parseDnfProbe(p: DnfParams, out: string, host: string): DnfState {
+  const f = parsePairs(out);
+  const installed: DnfState['installed'] = {};
+  const available: DnfState['available'] = {};
+  for (const n of dnfNames(p).map(specName)) {
+    const v = f.get(`st:${n}`);
+    installed[n] = v !== undefined ? v.trim().split('\n')[0]! : null;
+    available[n] = f.get(`av:${n}`) === '1';
+  }
+  const upgrades = (f.get('upgrades') ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter((w) => w.includes('.'))
+    .map((w) => w.replace(/\.[^.]+$/, ''));
+  return { host, bin: f.get('bin') ?? '', installed, upgrades, available };
+}
+
+export function planDnf(p: DnfParams, s: DnfState, module = 'dnf'): DnfPlan {
+  if (!s.bin) throw new PkgModuleError(`${module} is not available on ${s.host}: this is not a dnf/yum-based system (use apt, or the package module)`);
+  const state = normState(p.state);
+  const install: string[] = [];
+  const remove: string[] = [];
+  const before: Record<string, string | null> = {};
+  const after: Record<string, string | null> = {};
+  for (const spec of dnfNames(p)) {
+    const n = specName(spec);
+    const cur = s.installed[n] ?? null;
+    before[n] = cur;
+    after[n] = cur;
+    if (state === 'absent') {
+      if (cur !== null) {
+        remove.push(spec);
+        after[n] = null;
+      }
+      continue;
+    }
+    if (cur !== null && !(state === 'latest' && s.upgrades.includes(n))) continue;
+    if (cur === null && !s.available[n] && !p.update_cache) throw new PkgModuleError(`No package matching '${spec}' is available`);
+    install.push(spec);
+    after[n] = '';
+  }
+  const actions: DnfAction[] = [];
+  if (install.length) actions.push({ kind: 'install', names: install });
+  if (remove.length) actions.push({ kind: 'remove', names: remove });
+  const changed = [...install, ...remove].map(specName);
+  return {
+    actions,
+    bin: s.bin,
+    ...(changed.length
+      ? {
+          predicts: { packages: Object.fromEntries(changed.map((n) => [n, after[n] === null ? ('absent' as const) : ('present' as const)])) },
+          diff: packagesDiff('packages', before, after),
+        }
+      : {}),
+    result: { results: [] },
+  };
+}
+
+export function dnfArgv(p: DnfParams, bin: string, a: DnfAction, latest: boolean): string[] {
+  const refresh = p.update_cache ? ['--refresh'] : [];
+  if (a.kind === 'remove') return [bin, '-y', 'remove', '--', ...a.names];
+  return [bin, '-y', ...refresh, latest ? 'upgrade' : 'install', '--', ...a.names];
+}
+
+function defineDnf(name: 'dnf' | 'yum', programs: readonly string[]): ModuleDefinition<DnfParams, DnfState, DnfAction> {
+  return {
+    name,
+    aliases: [`ansible.builtin.${name}`, `ansible.legacy.${name}`],
+    params: {
+      name: { type: 'list', elements: 'str', aliases: ['pkg'] },
+      state: { type: 'str', choices: ['present', 'installed', 'latest', 'absent', 'removed'] },
+      update_cache: { type: 'bool', default: false, aliases: ['expire-cache'] },
+    },
+    probe: async (ctx, p) => {
+      const r = await ctx.run(dnfProbeScript(p, programs));
+      return parseDnfProbe(p, r.stdout.toString('utf8'), ctx.host);
+    },
+    plan: (p, s) => planDnf(p, s, name),
+    apply: async (ctx, p, plan: Plan<DnfAction>): Promise<ModuleResult> => {
+      const dp = plan as DnfPlan;
+      if (!dp.actions.length) return { changed: false, msg: 'Nothing to do', results: [] };
+      const latest = normState(p.state) === 'latest';
+      const argvs = dp.actions.map((a) => dnfArgv(p, dp.bin, a, latest && a.kind === 'install'));
+      const r = await ctx.run(argvs.map((a) => `${shJoin(a)} </dev/null || exit $?`).join('\n'));
+      const stdout = r.stdout.toString('utf8');
+      const stderr = r.stderr.toString('utf8');
+      if (r.rc !== 0) {
+        const nomatch = /No match for argument:\s*(\S+)/.exec(stdout + stderr);
+        const msg = nomatch ? `No package matching '${nomatch[1]}' is available` : `'${argvs.map((a) => a.join(' ')).join('; ')}' failed: ${stderr.trim()}`;
+        return { changed: false, failed: true, rc: r.rc, msg, stdout, stderr, results: [] };
+      }
+      return { changed: true, rc: 0, stdout, stderr, results: stdout.split('\n').filter(Boolean) };
+    },
+  };
+}
+
+export const dnf = defineDnf('dnf', ['dnf5', 'dnf', 'dnf-3']);
+export const yum = defineDnf('yum', ['yum', 'dnf']);
