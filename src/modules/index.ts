@@ -32,6 +32,25 @@ import { get_url } from './get_url.js';
 import { lineinfile } from './lineinfile.js';
 import { replace } from './replace.js';
 import { unarchive } from './unarchive.js';
+// source control and python packages
+import { git } from './git.js';
+import { pip } from './pip.js';
+// system: filesystems, mounts, firewall, cron, sysctl, hostname
+import { filesystem } from './filesystem.js';
+import { mount } from './mount.js';
+import { firewalld } from './firewalld.js';
+import { sysctl } from './sysctl.js';
+import { cron } from './cron.js';
+import { hostname } from './hostname.js';
+import { ufw } from './ufw.js';
+import { timezone } from './timezone.js';
+import { reboot } from './reboot.js';
+// packages and services
+import { apt } from './apt.js';
+import { dnf, yum } from './dnf.js';
+import { packageModule } from './package.js';
+import { service } from './service.js';
+import { systemd } from './systemd.js';
 import type { ModuleDefinition } from './types.js';
 
 export type { ModuleDefinition, ModuleContext, ModuleResult, Plan, ParamSchema, ParamSpec } from './types.js';
@@ -77,6 +96,26 @@ const registry: readonly AnyModule[] = [
   fetch,
   get_url,
   unarchive,
+  // source control and python packages
+  git,
+  pip,
+  // system: filesystems, mounts, firewall, cron, sysctl, hostname
+  filesystem,
+  mount,
+  firewalld,
+  sysctl,
+  cron,
+  hostname,
+  ufw,
+  timezone,
+  reboot,
+  // packages and services
+  apt,
+  packageModule,
+  dnf,
+  yum,
+  service,
+  systemd,
 ];
 
 const byName = new Map<string, AnyModule>();
