@@ -1,4 +1,4 @@
-import { copyFile, chown, chmod, lstat, mkdir, readFile, readdir } from 'node:fs/promises';
+import { copyFile, chown, chmod, lstat, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cryptPassword } from './keys.js';
 import { hostOwner, mkdirLike, whiteout, writeLayerFile } from './layers.js';
@@ -16,6 +16,22 @@ async function readHost(path: string): Promise<string> {
  * The layer shared by every node of a lab (lowerdir=<base>:/): the lab users, their keys and sudo
  * rights, sshd's config, and whiteouts for the host's own host keys and root's ~/.ssh.
  */
+/**
+ * root's home in a node is a fresh Debian one: the host's dot files (a .bashrc that runs pyenv or
+ * rustup on every SSH session, npm and git settings, caches) are hidden, and Debian's default
+ * .bashrc and .profile take their place. Otherwise every node would carry the host's private set-up
+ * and pay for its shell start-up on every session.
+ */
+async function cleanRootHome(base: string): Promise<void> {
+  for (const f of await readdir('/root').catch(() => [] as string[])) if (f !== '.ssh') await whiteout(base, `root/${f}`);
+  for (const [f, from] of [['.bashrc', 'dot.bashrc'], ['.profile', 'dot.profile']] as const) {
+    const text = await readHost(`/usr/share/base-files/${from}`);
+    if (!text) continue;
+    await rm(join(base, 'root', f), { force: true });
+    await writeLayerFile(base, `root/${f}`, text, { mode: 0o644 });
+  }
+}
+
 export async function buildBaseLayer(base: string, publicKey: string): Promise<void> {
   await mkdir(base, { recursive: true, mode: 0o755 });
   const host = {
@@ -41,6 +57,7 @@ export async function buildBaseLayer(base: string, publicKey: string): Promise<v
   for (const f of hostSsh.filter((e) => e.startsWith('ssh_host_'))) await whiteout(base, `etc/ssh/${f}`);
 
   const authorized = `${publicKey}\n`;
+  await cleanRootHome(base);
   await mkdirLike(base, 'root/.ssh', { mode: 0o700 });
   for (const f of await readdir('/root/.ssh').catch(() => [] as string[])) if (f !== 'authorized_keys') await whiteout(base, `root/.ssh/${f}`);
   await writeLayerFile(base, 'root/.ssh/authorized_keys', authorized, { mode: 0o600 });
