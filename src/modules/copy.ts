@@ -304,6 +304,8 @@ function resultFor(p: CopyParams, plan: CopyPlan, after: RemoteFile | undefined,
 
 async function apply(ctx: ModuleContext, p: CopyParams, plan: Plan<CopyAction>): Promise<ModuleResult> {
   const cp = plan as CopyPlan;
+  // Nothing to do: the probe already saw the destination (no second round trip).
+  if (!cp.actions.length) return resultFor(p, cp, cp.tree ? undefined : cp.items[0]!.current, false, {});
   const writes = cp.actions.filter((a): a is Extract<CopyAction, { kind: 'write' }> => a.kind === 'write').map((a) => a.item);
   const dirs = cp.actions.filter((a): a is Extract<CopyAction, { kind: 'mkdir' }> => a.kind === 'mkdir').map((a) => a.dir);
   const attrs = cp.actions.filter((a): a is Extract<CopyAction, { kind: 'attrs' }> => a.kind === 'attrs');

@@ -76,6 +76,8 @@ export interface FilePlan extends Plan<FileAction> {
   /** The path the result describes (the target of a followed link). */
   path: string;
   src?: string;
+  /** The path as probed (not following a link): with no actions, what the result describes. */
+  current: RemoteFile;
 }
 
 type PrevState = 'absent' | 'file' | 'hard' | 'directory' | 'link' | 'other';
@@ -387,7 +389,7 @@ export function planFile(p: FileParams, s: FileState): FilePlan {
   }
   const diff: FileDiff[] = Object.keys(before).length || Object.keys(after).length ? [{ before: serializeDiff({ path: p.path, ...before }), after: serializeDiff({ path: p.path, ...after }) }] : [];
   const leaves = ({ absent: 'absent', directory: 'directory', link: 'link' } as const)[state as 'absent' | 'directory' | 'link'] ?? 'file';
-  return { actions, ...(diff.length ? { diff } : {}), state, path: resultPath, ...(src !== undefined ? { src } : {}), predicts: { paths: { [resultPath]: leaves } } };
+  return { actions, ...(diff.length ? { diff } : {}), state, path: resultPath, ...(src !== undefined ? { src } : {}), current: s.lst, predicts: { paths: { [resultPath]: leaves } } };
 }
 
 /** The result's description of a path after the run, as Ansible's file module returns it. */
@@ -409,6 +411,12 @@ export function describe(path: string, f: RemoteFile, state: string): Record<str
 
 async function apply(ctx: ModuleContext, p: FileParams, plan: Plan<FileAction>): Promise<ModuleResult> {
   const fp = plan as FilePlan;
+  // Nothing to do: the probe already saw what the result describes (no second round trip).
+  if (!fp.actions.length) {
+    const result: ModuleResult = { changed: false, ...describe(p.path, fp.current, fp.state) };
+    if (fp.src !== undefined && result.src === undefined) result.src = fp.src;
+    return result;
+  }
   const lines = fp.actions.map((a) => `( ${a.command} ) >&2 || { printf '%s\\n' ${shQuote(`${a.kind} failed`)} >&2; exit 1; }`);
   const paths = [{ path: p.path, follow: false }];
   const script = `${lines.join('\n')}\n${probeScript(paths, {})}`;
