@@ -15,6 +15,7 @@ const forbidden = [
   ['playbook', ['cli', 'executor', 'output', 'transport', 'lab', 'metrics', 'pipeline']],
   ['template', ['cli', 'executor', 'output', 'transport', 'modules', 'lab', 'metrics', 'pipeline']],
   ['lab', ['cli', 'executor', 'output', 'modules', 'transport', 'playbook', 'template', 'metrics', 'pipeline']],
+  ['pipeline', ['cli', 'executor', 'output', 'modules', 'transport', 'inventory', 'playbook', 'template', 'lab', 'metrics', 'util', 'bench']],
   ['util', ['cli', 'executor', 'output', 'modules', 'transport', 'inventory', 'playbook', 'template', 'lab', 'metrics', 'pipeline']],
 ];
 
