@@ -26,6 +26,9 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
 fi
 
+# onnxruntime-node (under @huggingface/transformers) would fetch CUDA binaries from nuget.org at
+# install time; its CPU runtime ships in the package, which is all the caption handler uses.
+export ONNXRUNTIME_NODE_INSTALL=skip ONNXRUNTIME_NODE_INSTALL_CUDA=skip
 stamp=node_modules/.fleet-lock-stamp
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "setup: npm ci"
