@@ -476,6 +476,26 @@ describe('caption: the model', () => {
     );
   });
 
+  it('fails permanently when the files are all there but will not load, and tries again on the next job', async () => {
+    // A model id of its own: transformers remembers, per model id and for the life of the process,
+    // which files a model has, and the real model's test may run in this process after this one.
+    const handler = createCaptionHandler({ modelId: 'fleet-test/unloadable' });
+    const dir = tempDir();
+    const path = join(dir, 'fleet-test/unloadable');
+    mkdirSync(join(path, 'onnx'), { recursive: true });
+    writeFileSync(
+      join(path, 'config.json'),
+      JSON.stringify({ architectures: ['VisionEncoderDecoderModel'], model_type: 'vision-encoder-decoder', encoder: { model_type: 'vit' }, decoder: { model_type: 'gpt2' } }),
+    );
+    for (const f of ['preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']) writeFileSync(join(path, f), '{}');
+    for (const f of ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx']) writeFileSync(join(path, f), 'these bytes are not an ONNX graph');
+    const upload = { image: images.png64!.toString('base64'), mediaType: 'image/png' } as const;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const err = await failure(handler.run(upload, ctx(dir)));
+      expectPermanent(err, new RegExp(`^loading the caption model at ${path.replace(/[.]/g, '\\.')} failed: `));
+    }
+  });
+
   it('refuses a config.json that is not JSON, and a model id that is not one', async () => {
     const dir = tempDir();
     const path = join(dir, DEFAULT_CAPTION_MODEL);

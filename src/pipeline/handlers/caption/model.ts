@@ -81,6 +81,9 @@ async function isDir(path: string): Promise<boolean> {
 /**
  * Checks that `<modelDir>/<id>` holds a complete model and picks the weights to load; a permanent
  * HandlerFailure naming the path looked at, what is missing there, and how to provide it otherwise.
+ * pipeline() is only called once this passes: it remembers, per model id and for the life of the
+ * process, whether the tokenizer and processor files exist, so a half-copied model must never
+ * reach it.
  */
 export async function locateModel(modelDir: string, id: string, t: Transformers): Promise<LocatedModel> {
   const path = join(modelDir, id);
