@@ -130,7 +130,7 @@ describe('system modules on lab nodes', () => {
     // The seed's playbook: every port of the list, on every node that has firewalld (node1).
     const seed = await play(resolve('playbooks/firewalld_open_port.yaml'), inventoryPath, { limit: ['node1'] });
     expect(recap(seed.stats.node1)).toEqual({ ok: 1, changed: 1 });
-    expect((await sh(0, 'firewall-offline-cmd --zone=public --list-ports')).split(/\s+/).sort()).toEqual(['3000/tcp', '4505/tcp', '4506/tcp', '6379/tcp', '9090/tcp', '9100/tcp']);
+    expect((await sh(0, 'firewall-offline-cmd --zone=public --list-ports')).split(/\s+/).sort()).toEqual(['3000/tcp', '4505/tcp', '4506/tcp', '6379/tcp', '9090/tcp', '9100/tcp', '9418/tcp', '9464/tcp']);
     // Disabled again; immediate without a running daemon fails as Ansible does.
     const off = playbook(
       'fw-off.yaml',

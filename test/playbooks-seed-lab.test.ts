@@ -6,17 +6,16 @@
  * ok, nothing changed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labAttachVolume, labExec, type LabNode } from '../src/lab/index.js';
+import { labClientVolumes, labExec, type LabNode } from '../src/lab/index.js';
 import { useLab } from './helpers/lab.js';
 import { play, type PlayRun } from './helpers/play.js';
 
 const ROOT = resolve(__dirname, '..');
 const SEED = ['mount_file_system', 'clone_repository', 'new_venv_host', 'new_venv_clusters', 'install_required_software', 'firewalld_open_port'];
-const PORTS = ['3000/tcp', '4505/tcp', '4506/tcp', '6379/tcp', '9090/tcp', '9100/tcp'];
+const PORTS = ['3000/tcp', '4505/tcp', '4506/tcp', '6379/tcp', '9090/tcp', '9100/tcp', '9418/tcp', '9464/tcp'];
 
 const PREDICTABLE = ['mount_file_system', 'clone_repository', 'new_venv_host', 'new_venv_clusters'];
 
@@ -61,18 +60,11 @@ describe('the seed playbooks on a 5-node lab', () => {
   it('run end to end, then again with every task ok and nothing changed', async () => {
     const info = lab();
     const [host, ...clients] = info.nodes;
-    const dir = mkdtempSync(join(tmpdir(), 'fleet-seed-'));
 
-    // The clients' data volumes, one loop device each, named per host in the inventory.
-    let inventory = readFileSync(info.inventoryPath, 'utf8');
-    const devices: Record<string, string> = {};
-    for (const node of clients) {
-      const { device } = await labAttachVolume(node, 64);
-      devices[node.name] = device;
-      inventory = inventory.replace(new RegExp(`^(${node.name} .*)$`, 'm'), `$1 fleet_data_device=${device}`);
-    }
-    const inventoryPath = join(dir, 'inventory.ini');
-    writeFileSync(inventoryPath, inventory);
+    // The clients' data volumes, one loop device each: the lab inventory names each client's.
+    const devices = await labClientVolumes(64, { name: info.name });
+    const inventoryPath = info.inventoryPath;
+    for (const node of clients) expect(readFileSync(inventoryPath, 'utf8')).toContain(`${node.name} ansible_host=${node.address} fleet_data_device=${devices[node.name]}`);
 
     // This project's repository, pushed over ssh to a bare repository on the host node and served
     // there by git daemon: the clients clone it as the seed's nodes cloned from GitHub.

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { labDown, labStatus, labUp } from '../lab/index.js';
+import { labClientVolumes, labDown, labStatus, labUp } from '../lab/index.js';
 import { LabError } from '../errors.js';
 
 interface LabFlags {
@@ -41,6 +41,16 @@ export function registerLab(program: Command): void {
     }
     process.stdout.write(`lab ${status.info.name}: ${status.info.nodes.length} node(s), subnet ${status.info.subnet}\n`);
     for (const node of status.info.nodes) process.stdout.write(`  ${node.name}\t${node.address}\t${status.running[node.name] ? 'running' : 'DOWN'}\n`);
+  });
+
+  nameOption(
+    lab
+      .command('volumes')
+      .description('give every client node (all but node1) a data volume, as the fleet_data_device of the lab inventory')
+      .option('--size <MB>', 'size of each new volume in MB', (v: string) => Number.parseInt(v, 10), 256),
+  ).action(async (flags: LabFlags & { size: number }) => {
+    const devices = await labClientVolumes(flags.size, { name: flags.name });
+    for (const [node, device] of Object.entries(devices)) process.stdout.write(`  ${node}\t${device}\n`);
   });
 
   nameOption(lab.command('inventory').description("print the path of the lab's inventory file")).action(async (flags: LabFlags) => {

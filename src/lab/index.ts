@@ -14,7 +14,7 @@ export type { ExecResult, LabInfo, LabNode, LabOptions } from './types.js';
 export { DEBIAN_PACKAGES } from './tools.js';
 export { SSHD_LOG, SSHD_START } from './render.js';
 export { DEFAULT_LAB, MAX_NODES } from './names.js';
-export { labAttachVolume, volumeDir, type LabVolume } from './volume.js';
+export { labAttachVolume, labClientVolumes, volumeDir, type LabVolume } from './volume.js';
 
 /**
  * Starts (or converges) lab `name` to exactly `count` nodes, node1..nodeN: running nodes are kept,

@@ -20,7 +20,12 @@ export function knownHostsFile(nodes: readonly NodeState[]): string {
 
 /** The seed project's inventory shape: node1 in [host], the rest in [clients]. */
 export function inventoryFile(state: LabState, privateKeyPath: string, knownHostsPath: string): string {
-  const line = (n: NodeState): string => `${n.name} ansible_host=${n.address}`;
+  // A node's first data volume (labAttachVolume) is its fleet_data_device, as mount_file_system.yaml takes it.
+  const device = (n: NodeState): string => {
+    const v = state.volumes?.find((x) => x.node === n.name);
+    return v ? ` fleet_data_device=${v.device}` : '';
+  };
+  const line = (n: NodeState): string => `${n.name} ansible_host=${n.address}${device(n)}`;
   const [first, ...rest] = state.nodes;
   return [
     `# fleet lab "${state.name}" (${state.subnet}); written by labUp, rewritten on every up`,

@@ -5,7 +5,8 @@ import { LabError } from '../errors.js';
 import { execIn, labOfNode } from './exec.js';
 import { labName } from './names.js';
 import { must, run } from './run.js';
-import { assertState, readState, writeState } from './state.js';
+import { inventoryFile } from './render.js';
+import { assertState, paths, readState, writeState } from './state.js';
 import { assertHost } from './tools.js';
 import type { LabNode, LabOptions, VolumeState } from './types.js';
 
@@ -76,7 +77,25 @@ export async function labAttachVolume(node: LabNode | string, sizeMb = 256, opti
   await writeState(fresh);
   const mk = await execIn(lab, name, ['sh', '-c', `rm -f ${device} && mknod -m 0660 ${device} b 7 ${minor}`]);
   if (mk.rc !== 0) throw new LabError(`mknod ${device} in ${name} failed: ${mk.stderr.trim()}`, { host: name });
+  const p = paths(lab);
+  await writeFile(p.inventory, inventoryFile(fresh, p.key, p.knownHosts), { mode: 0o644 });
   return { device, image };
+}
+
+/**
+ * One data volume for every client node (all but node1, the seed's host node) that has none yet,
+ * as the seed's cluster had an EBS disk on each client. Returns every client's volume device.
+ */
+export async function labClientVolumes(sizeMb = 256, options: LabOptions = {}): Promise<Record<string, string>> {
+  assertHost();
+  const lab = labName(options.name);
+  const state = assertState(await readState(lab), lab);
+  const out: Record<string, string> = {};
+  for (const node of state.nodes.slice(1)) {
+    const have = (await readState(lab))?.volumes?.find((v) => v.node === node.name);
+    out[node.name] = have ? have.device : (await labAttachVolume(node.name, sizeMb, { name: lab })).device;
+  }
+  return out;
 }
 
 /** Loop devices (of this machine) backed by a file under `dir`. */

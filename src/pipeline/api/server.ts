@@ -57,6 +57,12 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   const uploadLimit = options.uploadLimit ?? 10 * 1024 * 1024;
   const redis = connect(options.redisUrl);
   const queue = new Queue<JobData, JobResult>(QUEUE_NAME, { connection: bullConnection(options.redisUrl), defaultJobOptions: JOB_OPTIONS });
+  let queueDown = false;
+  queue.on('error', (e: Error) => {
+    if (!queueDown) console.error(`api: queue: ${e.message} (retrying)`);
+    queueDown = true;
+  });
+  redis.on('ready', () => (queueDown = false));
   const metrics = apiMetrics({
     jobCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
     workersOnline: async () => (await listWorkers(redis)).filter((w) => w.online).length,

@@ -1,6 +1,10 @@
 /** The handlers the pipeline knows, by job name (docs/pipeline.md). */
+import { caption } from './caption/index.js';
 import { sleep } from './sleep.js';
 import type { Handler } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const HANDLERS: ReadonlyMap<string, Handler<any, any>> = new Map<string, Handler<any, any>>([[sleep.name, sleep]]);
+export const HANDLERS: ReadonlyMap<string, Handler<any, any>> = new Map<string, Handler<any, any>>([
+  [caption.name, caption],
+  [sleep.name, sleep],
+]);
