@@ -62,8 +62,8 @@ const MAX_TRACEBACK_RECORDS = 200;
 const PY_HEADER = /^\s*Traceback \(most recent call last\):\s*$/;
 const PY_BODY = /^(?:\s+\S|\s*\^[\^~\s]*$|\s*\[Previous line repeated \d+ more times?\])/;
 const PY_EXCEPTION = /^[A-Za-z_][\w.]*(?::\s.*|:)?$/;
-/** A V8 stack frame: `    at fn (file.js:12:5)`, `    at file.js:12:5`, `    at async fn (…)`, `    at new X (<anonymous>)`. */
-const NODE_FRAME = /^\s+at\s.+(?::\d+:\d+\)?|\((?:native|<anonymous>)\)|<anonymous>)\s*$/;
+/** A V8 stack frame: `    at fn (file.js:12:5)`, `    at file.js:12:5`, `    at async Promise.all (index 0)`, `    at new X (<anonymous>)`. */
+const NODE_FRAME = /^\s+at\s.+(?::\d+:\d+\)?|\((?:native|<anonymous>|index \d+)\)|<anonymous>)\s*$/;
 /** The line a V8 stack trace hangs from: `Error: …`, `TypeError: …`, `Uncaught RangeError …`, `[Error: ENOENT …]`. */
 const NODE_ERROR_LINE = /(?:^|[\s[(])(?:[A-Z]\w*)?(?:Error|Exception)\b|\bUncaught\b/;
 const NODE_STANDALONE = [/UnhandledPromiseRejection/, /\bFATAL ERROR:.*JavaScript heap out of memory\b/];
