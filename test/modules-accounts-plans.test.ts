@@ -2,6 +2,10 @@
  * Pure plans of the account modules (user, group, authorized_key, openssh_keypair, known_hosts):
  * probed state + parameters → actions and diff. No host is touched.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getModule, validateParams } from '../src/modules/index.js';
 import { planAuthorizedKey, parseKeyLine, parseKeyOptions, type AuthorizedKeyParams, type AuthorizedKeyState } from '../src/modules/authorized_key.js';
@@ -9,6 +13,7 @@ import { planGroup, parseGroupLine, type GroupParams } from '../src/modules/grou
 import { hashHost, newKnownHosts, planKnownHosts, type KnownHostsParams } from '../src/modules/known_hosts.js';
 import { parseKeypairState, parseListLine, planKeypair, type KeypairParams, type KeypairState } from '../src/modules/openssh_keypair.js';
 import { parseUserState, planUser, type UserParams, type UserState } from '../src/modules/user.js';
+import { idGroups, NSS_FNS } from '../src/modules/util/nss.js';
 import type { Step } from '../src/modules/util/run-steps.js';
 
 function params<P>(module: string, args: Record<string, unknown>): P {
@@ -293,5 +298,53 @@ describe('known_hosts plan', () => {
     expect(() => newKnownHosts(kh({ key: `node2 ssh-ed25519 ${ED}` }), '')).toThrow(/does not match the host field/);
     expect(() => newKnownHosts(kh({ key: 'garbage' }), '')).toThrow(/Invalid key specified/);
     expect(() => newKnownHosts(kh({}), '')).toThrow(/key parameter is missing/);
+  });
+});
+
+describe('account lookups by shell builtins (util/nss.ts)', () => {
+  // The functions read /etc/nsswitch.conf and /etc/DB: here, files of a temporary directory.
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-nss-'));
+  writeFileSync(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\nalice:x:2000:2000::/dup:/bin/sh\nlast:x:7:7::/l:/bin/sh');
+  writeFileSync(join(dir, 'group'), 'root:x:0:\nalice:x:1000:\ndevs:x:1500:bob,alice\nalias:x:1500:\nops:x:1600:alice\nopsdup:x:1600:\nother:x:1700:alicex\n');
+  const shells = ['dash', ...(spawnSync('busybox', ['true']).status === 0 ? ['busybox'] : [])];
+  const run = (sh: string, nsswitch: string | null, body: string) => {
+    const ns = join(dir, 'nsswitch.conf');
+    if (nsswitch === null) rmSync(ns, { force: true });
+    else writeFileSync(ns, nsswitch);
+    const script = `${NSS_FNS.replaceAll('/etc/nsswitch.conf', ns).replaceAll('"/etc/$1"', `"${dir}/$1"`)}\n${body}`;
+    const r = spawnSync(sh, sh === 'busybox' ? ['sh', '-c', script] : ['-c', script], { encoding: 'utf8' });
+    return r.stdout;
+  };
+  const lookup = 'for x in alice last ghost a:b; do __ent passwd "$x"; echo "$x $? $__e"; done';
+  it('files first: the first line of the file, absent when the name is not there (3: ask getent when systemd follows)', () => {
+    for (const sh of shells) {
+      for (const conf of ['passwd: files\ngroup: files\n', '  passwd :files # local\n', null, '# nothing about passwd\nhosts: files dns\n']) {
+        expect(run(sh, conf, lookup), `${sh} ${conf}`).toBe('alice 0 alice:x:1000:1000:Alice:/home/alice:/bin/sh\nlast 0 last:x:7:7::/l:/bin/sh\nghost 2 \na:b 3 \n');
+      }
+      expect(run(sh, 'passwd:         files systemd\n', lookup)).toBe('alice 0 alice:x:1000:1000:Alice:/home/alice:/bin/sh\nlast 0 last:x:7:7::/l:/bin/sh\nghost 3 \na:b 3 \n');
+    }
+  });
+  it('any other source or an action leaves every lookup to the system', () => {
+    for (const sh of shells) {
+      for (const conf of ['passwd: files ldap\n', 'passwd: sss files\n', 'passwd: compat\n', 'passwd: files [NOTFOUND=return] systemd\n', 'passwd: systemd files\n', 'passwd:\n']) {
+        expect(run(sh, conf, lookup), `${sh} ${conf}`).toBe('alice 3 \nlast 3 \nghost 3 \na:b 3 \n');
+      }
+    }
+  });
+  it('__dump gives the whole file; idGroups answers as id -gn / id -Gn', () => {
+    const d = run('dash', 'group: files systemd\n', '__dump group && printf %s "$__d"');
+    expect(d).toBe(readFileSync(join(dir, 'group'), 'utf8'));
+    // One name per gid (the first line that has it), the primary first; an unnamed gid as its number.
+    expect(idGroups('alice', 1000, d)).toEqual({ primary: 'alice', groups: 'alice devs ops' });
+    expect(idGroups('alice', 4242, d)).toEqual({ primary: '4242', groups: '4242 devs ops' });
+    expect(idGroups('bob', 1500, d)).toEqual({ primary: 'devs', groups: 'devs' });
+  });
+  it('the user probe takes its groups from the group file when NSS allows', () => {
+    const p = params<UserParams>('user', { name: 'alice', groups: ['ops'] });
+    const grfile = readFileSync(join(dir, 'group'), 'utf8');
+    const out = ['passwd', 'alice:x:1000:1000:Alice:/home/alice:/bin/sh', 'grfile', grfile, 'group:ops', 'ops:x:1600:alice', 'homeexists', '1', ''].join('\0');
+    expect(parseUserState(p, out)).toMatchObject({ exists: true, primaryGroup: 'alice', groups: ['devs', 'ops'], homeExists: true, groupInfo: { ops: { name: 'ops', gid: 1600 }, alice: null } });
+    const viaId = ['passwd', 'alice:x:1000:1000:Alice:/home/alice:/bin/sh', 'primary', 'alice', 'groups', 'alice devs ops', ''].join('\0');
+    expect(parseUserState(p, viaId)).toMatchObject({ primaryGroup: 'alice', groups: ['devs', 'ops'] });
   });
 });

@@ -1,6 +1,7 @@
 import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
-import { atomicWriteScript, EMIT_FN, parseFields } from './util/account-files.js';
+import { atomicWriteScript, EMIT_FN } from './util/account-files.js';
+import { NSS_FNS } from './util/nss.js';
 import { remotePathWord } from './util/remote-path.js';
 import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
 
@@ -193,23 +194,42 @@ export function planAuthorizedKey(p: AuthorizedKeyParams, s: AuthorizedKeyState)
   };
 }
 
-/** The probe: the user's ids, the keyfile's path (default, or given; resolved with follow) and content. */
+/**
+ * The probe: the user's ids, the keyfile's path (default, or given; resolved with follow) and content.
+ * The passwd line comes from /etc/passwd by shell builtins where NSS allows (util/nss.ts), and the
+ * content last, by `exec cat`: the probe's one process (none when there is no file).
+ */
 export function authorizedKeyScript(p: AuthorizedKeyParams): string {
   return [
     EMIT_FN,
-    `e=$(getent passwd ${shQuote(p.user)}) || exit 0`,
+    NSS_FNS,
+    `__ent passwd ${shQuote(p.user)}; case $? in 0) e=$__e;; 2) exit 0;; *) e=$(getent passwd ${shQuote(p.user)}) || exit 0;; esac`,
     `o passwd "$e"`,
-    `h=$(printf '%s' "$e" | cut -d: -f6)`,
+    `case $e in *:*:*:*:*:*) h=\${e#*:*:*:*:*:}; h=\${h%%:*};; *) h=;; esac`,
     p.path !== undefined ? `f=${remotePathWord(p.path)}` : `f="$h/.ssh/authorized_keys"`,
     p.follow ? `[ -L "$f" ] && f=$(readlink -f -- "$f")` : ':',
     `o keyfile "$f"`,
-    `if [ -f "$f" ]; then c=$(cat -- "$f"; echo x) || exit 3; o content "\${c%x}"; fi`,
+    `if [ -f "$f" ]; then printf 'content\\0'; exec cat -- "$f"; fi`,
     'exit 0',
   ].join('\n');
 }
 
 export function parseAuthorizedKeyState(out: string): AuthorizedKeyState {
-  const f = parseFields(out);
+  // Key/value pairs; the content is the rest of the output (without NUL bytes, as `$(cat)` read it).
+  const f: Record<string, string> = {};
+  for (let pos = 0; ; ) {
+    const k = out.indexOf('\0', pos);
+    if (k < 0) break;
+    const key = out.slice(pos, k);
+    if (key === 'content') {
+      f.content = out.slice(k + 1).replace(/\0/g, '');
+      break;
+    }
+    const v = out.indexOf('\0', k + 1);
+    if (v < 0) break;
+    f[key] = out.slice(k + 1, v);
+    pos = v + 1;
+  }
   if (!f.passwd) return { userExists: false };
   const parts = f.passwd.split(':');
   return { userExists: true, uid: Number(parts[2]), gid: Number(parts[3]), keyfile: f.keyfile!, ...(f.content !== undefined ? { content: f.content } : {}) };

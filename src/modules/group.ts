@@ -1,6 +1,7 @@
 import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { attrText } from './util/account-files.js';
+import { NSS_FNS } from './util/nss.js';
 import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
 
 /** group: a local group present (with a gid) or absent, through groupadd/groupmod/groupdel. */
@@ -24,6 +25,12 @@ export function parseGroupLine(line: string): GroupState {
   const f = line.trim().split(':');
   if (f.length < 3 || !f[0]) return { exists: false };
   return { exists: true, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) };
+}
+
+/** Prints the group's line as `getent group NAME` does (nothing when there is none), from /etc/group by shell builtins where NSS allows (util/nss.ts). */
+export function groupScript(name: string): string {
+  const q = shQuote(name);
+  return `${NSS_FNS}\n__ent group ${q}; case $? in 0) printf '%s\\n' "$__e";; 2) ;; *) getent group ${q} || :;; esac`;
 }
 
 export interface GroupPlan extends Plan<Step> {
@@ -83,14 +90,14 @@ export const group: ModuleDefinition<GroupParams, GroupState, Step> = {
     local: { type: 'bool', default: false },
   },
   probe: async (ctx: ModuleContext, p) => {
-    const r = await ctx.run(`getent group ${shQuote(p.name)} || :`);
+    const r = await ctx.run(groupScript(p.name));
     return parseGroupLine(r.stdout.toString('utf8'));
   },
   plan: planGroup,
   apply: async (ctx, p, plan) => {
     const gp = plan as GroupPlan;
     if (!gp.actions.length) return result(p, gp.after, false);
-    const out = await runSteps(ctx, gp.actions, `getent group ${shQuote(p.name)} || :`);
+    const out = await runSteps(ctx, gp.actions, groupScript(p.name));
     if (!out.ok) return { ...result(p, gp.after, false), failed: true, msg: stepsFailureMessage(out.failed!) };
     return result(p, p.state === 'present' ? parseGroupLine(out.stdout) : { exists: false }, true);
   },

@@ -1,6 +1,7 @@
 import { shQuote } from '../util/shlex.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { attrText, EMIT_FN, parseFields } from './util/account-files.js';
+import { idGroups, NSS_FNS } from './util/nss.js';
 import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
 
 /**
@@ -63,20 +64,35 @@ function namedGroups(p: UserParams): string[] {
   return [...new Set([...(p.group !== undefined ? [p.group] : []), ...(p.groups ?? []), p.name])];
 }
 
-/** The probe (and after-apply read-back) snippet: NUL-separated key/value pairs. */
+/**
+ * The probe (and after-apply read-back) snippet: NUL-separated key/value pairs. Where NSS reads
+ * passwd and group from /etc (util/nss.ts), the passwd line, the group file and the named groups are
+ * read by shell builtins and the controller works out what `id -gn`/`id -Gn` would print (no process
+ * on the host); elsewhere getent and id answer, as before.
+ */
 export function userScript(p: UserParams, withShadow: boolean): string {
   const lines = [
     EMIT_FN,
+    NSS_FNS,
     `n=${shQuote(p.name)}`,
-    `if e=$(getent passwd "$n"); then`,
+    `__ent passwd "$n"; case $? in 0) e=$__e; u=1;; 2) u=;; *) e=$(getent passwd "$n") && u=2 || u=;; esac`,
+    `if [ -n "$u" ]; then`,
     `  o passwd "$e"`,
-    `  o primary "$(id -gn "$n" 2>/dev/null)"`,
-    `  o groups "$(id -Gn "$n" 2>/dev/null)"`,
-    withShadow ? `  s=$(getent shadow "$n" 2>/dev/null) && o shadow "$(printf '%s' "$s" | cut -d: -f2)"` : ':',
-    `  h=$(printf '%s' "$e" | cut -d: -f6); [ -d "$h" ] && o homeexists 1`,
+    `  if [ "$u" = 1 ] && __dump group; then o grfile "$__d"; else`,
+    `    o primary "$(id -gn "$n" 2>/dev/null)"`,
+    `    o groups "$(id -Gn "$n" 2>/dev/null)"`,
+    `  fi`,
+    withShadow
+      ? `  __ent shadow "$n"; case $? in 0) s=$__e;; 2) s=;; *) s=$(getent shadow "$n" 2>/dev/null) || s=;; esac; [ -n "$s" ] && { s=\${s#*:}; o shadow "\${s%%:*}"; }`
+      : ':',
+    `  case $e in *:*:*:*:*:*) h=\${e#*:*:*:*:*:}; h=\${h%%:*};; *) h=;; esac; [ -d "$h" ] && o homeexists 1`,
     `fi`,
   ];
-  for (const g of namedGroups(p)) lines.push(`g=$(getent group ${shQuote(g)}) && o ${shQuote(`group:${g}`)} "$g"`);
+  for (const g of namedGroups(p)) {
+    const q = shQuote(g);
+    const k = shQuote(`group:${g}`);
+    lines.push(`__ent group ${q}; case $? in 0) o ${k} "$__e";; 2) ;; *) g=$(getent group ${q}) && o ${k} "$g";; esac`);
+  }
   lines.push('exit 0');
   return lines.join('\n');
 }
@@ -91,8 +107,9 @@ export function parseUserState(p: UserParams, out: string): UserState {
   }
   const account = f.passwd ? parsePasswdLine(f.passwd) : undefined;
   if (!account) return { exists: false, groupInfo };
-  const primary = f.primary ?? '';
-  const all = (f.groups ?? '').split(/\s+/).filter(Boolean);
+  const ids = f.grfile !== undefined ? idGroups(p.name, account.gid, f.grfile) : { primary: f.primary ?? '', groups: f.groups ?? '' };
+  const primary = ids.primary;
+  const all = ids.groups.split(/\s+/).filter(Boolean);
   return {
     exists: true,
     account,
