@@ -1,4 +1,7 @@
 /** The pure halves of file, copy and template: parseMode, attrChanges, probe parsing and plans. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planCopy, type CopyParams, type CopyState } from '../src/modules/copy.js';
@@ -219,5 +222,50 @@ describe('template on the controller', () => {
   });
   it('a missing template lists where it looked', () => {
     expect(() => renderTemplateFile(ctx((t) => t), tp({ src: 'nope.j2' }))).toThrow(/Could not find or access 'nope.j2'/);
+  });
+});
+
+describe('the probe script on a local shell', () => {
+  // ONE stat (and ONE stat -L, ONE sha1sum) for every path; when one of them fails, every path is
+  // read on its own: both ways give the same answer. Fake stat/sha1sum refuse several operands.
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-probe-'));
+  mkdirSync(join(dir, 'd'));
+  writeFileSync(join(dir, 'f'), 'hello\n');
+  writeFileSync(join(dir, 'big'), 'x'.repeat(300));
+  writeFileSync(join(dir, 'nl\nname'), 'nl\n');
+  symlinkSync(join(dir, 'f'), join(dir, 'lf'));
+  symlinkSync(join(dir, 'nothere'), join(dir, 'dangle'));
+  const fake = join(dir, 'bin');
+  mkdirSync(fake);
+  for (const tool of ['stat', 'sha1sum']) {
+    const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(fake, tool), `#!/bin/sh\nn=0; o=; for a in "$@"; do [ -n "$o" ] && n=$((n+1)); [ "$a" = -- ] && o=1; done\n[ $n -gt 1 ] && exit 1\nexec ${real} "$@"\n`, { mode: 0o755 });
+  }
+  const paths = [join(dir, 'f'), join(dir, 'd'), { path: join(dir, 'lf'), follow: true }, join(dir, 'lf'), { path: join(dir, 'dangle'), follow: true }, join(dir, 'missing'), join(dir, 'big'), join(dir, 'nl\nname')];
+  const shells = ['dash', ...(spawnSync('busybox', ['true']).status === 0 ? ['busybox'] : [])];
+  const probe = (sh: string, options: Parameters<typeof probeScript>[1], env: NodeJS.ProcessEnv = process.env) => {
+    const script = probeScript(paths, options, "printf 'extra'");
+    const r = spawnSync(sh, sh === 'busybox' ? ['sh', '-c', script] : ['-c', script], { env });
+    expect(r.status).toBe(0);
+    return parseProbe(paths, r.stdout, options);
+  };
+  it('batched and one by one agree: types, links, checksums, content up to the limit', () => {
+    for (const sh of shells) {
+      for (const options of [{}, { checksum: true, content: 100 }, { checksum: true, follow: true, users: ['root', 'fleet-ghost'], groups: ['root'] }]) {
+        const batched = probe(sh, options);
+        const single = probe(sh, options, { ...process.env, PATH: `${fake}:${process.env.PATH}` });
+        const strip = (r: ReturnType<typeof parseProbe>) => ({ ...r, files: r.files.map((x) => ({ ...x, atime: 0 })) });
+        expect(strip(batched)).toEqual(strip(single));
+        expect(batched.extra).toBe('extra');
+      }
+      const r = probe(sh, { checksum: true, content: 100 });
+      expect(r.files.map((x) => x.type)).toEqual(['file', 'directory', 'file', 'link', 'link', 'absent', 'file', 'file']);
+      expect(r.files[0]).toMatchObject({ checksum: sha1(Buffer.from('hello\n')), content: Buffer.from('hello\n') });
+      expect(r.files[2]).toMatchObject({ isLink: true, linkTarget: join(dir, 'f'), checksum: sha1(Buffer.from('hello\n')) });
+      expect(r.files[3]!.checksum).toBeUndefined();
+      expect(r.files[6]).toMatchObject({ contentSkipped: true, size: 300 });
+      expect(r.files[7]!.checksum).toBe(sha1(Buffer.from('nl\n')));
+      expect(r.umask).toBe(process.umask());
+    }
   });
 });

@@ -149,8 +149,9 @@ export function fileProbeScript(p: FileParams): { script: string; paths: { path:
   const extra: string[] = [
     // The current link target as the default src (state=link without src).
     `[ -L ${P} ] && [ -e ${P} ] && printf 'L\\n'`,
-    `[ -d ${P} ] && [ -n "$(ls -A -- ${P} 2>/dev/null | head -n1)" ] && printf 'E\\n'`,
   ];
+  // Whether a directory holds entries matters only to replace it by a link (two processes: only then).
+  if (p.state === 'link' || p.state === 'hard') extra.push(`[ -d ${P} ] && [ ! -L ${P} ] && [ -n "$(ls -A -- ${P} 2>/dev/null | head -n1)" ] && printf 'E\\n'`);
   if (p.recurse) extra.push(`[ -d ${P} ] && find ${P} -mindepth 1 -exec stat -c 'R %f|%u|%g' -- {} + 2>/dev/null`);
   if (isTime(p.modification_time)) extra.push(`t=$(date -d ${shQuote(timeToDateString(p.modification_time, p.modification_time_format))} +%s) && printf 'T %s\\n' "$t"`);
   if (isTime(p.access_time)) extra.push(`t=$(date -d ${shQuote(timeToDateString(p.access_time, p.access_time_format))} +%s) && printf 'A %s\\n' "$t"`);

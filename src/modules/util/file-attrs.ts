@@ -1,6 +1,7 @@
 import type { FileDiff, ModuleContext, PredictedState } from '../types.js';
 import { ModuleArgsError } from '../args.js';
 import { shQuote } from '../../util/shlex.js';
+import { NSS_FNS } from './nss.js';
 import { remotePathWord } from './remote-path.js';
 
 /**
@@ -95,31 +96,60 @@ const pathOf = (p: ProbePath) => (typeof p === 'string' ? p : p.path);
 const followOf = (p: ProbePath, options: ProbeOptions) => (typeof p === 'string' ? !!options.follow : (p.follow ?? !!options.follow));
 
 export function probeScript(paths: readonly ProbePath[], options: ProbeOptions = {}, extra = ''): string {
+  const users = (options.users ?? []).filter((u) => !isId(u));
+  const groups = (options.groups ?? []).filter((g) => !isId(g));
+  const sum = !!options.checksum;
+  const content = options.content !== undefined;
+  // Pass 1 sorts the paths into ONE `stat` (lstat) and ONE `stat -L` (links to follow that
+  // resolve) and ONE `sha1sum`, whose output lines pass 2 hands out in order; should any of them
+  // fail (a path gone meanwhile), every path is read on its own, as it always was.
   const lines = [
     `n() { printf '%s\\0' "$@"; }`,
-    `n umask "$(umask)"`,
-    `f() {`,
-    `  if [ -e "$1" ] || [ -L "$1" ]; then`,
-    `    l=0; t=; L=; [ "$2" = 1 ] && L=-L; [ -L "$1" ] && { l=1; t=$(readlink -- "$1"); }`,
-    `    s=$(stat $L -c '${STAT_FORMAT}' -- "$1" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$1") || s=`,
-    `    c=; b=`,
-    options.checksum
-      ? `    if [ -f "$1" ] && [ -r "$1" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then c=$(sha1sum < "$1" 2>/dev/null) && c=\${c%% *}; fi`
+    ...(users.length || groups.length ? [NSS_FNS] : [`__nl='`, `'`]),
+    `printf 'umask\\0'; umask; printf '\\0'`,
+    `SP=; SL=; SC=; bad=; cbad=`,
+    `__pa() {`,
+    `  eval "p=\\$p$1"; k=-; h=`,
+    `  if [ -e "$p" ] || [ -L "$p" ]; then`,
+    `    if [ "$2" = 1 ] && [ -L "$p" ] && [ -e "$p" ]; then k=L; SL="$SL \\"\\$p$1\\""; else k=P; SP="$SP \\"\\$p$1\\""; fi`,
+    sum
+      ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ "$2" = 1 ] || [ ! -L "$p" ]; }; then h=1; SC="$SC \\"\\$p$1\\""; case $p in -|*"$__nl"*) cbad=1;; esac; fi`
       : `    :`,
-    options.content !== undefined
-      ? `    if [ -f "$1" ] && [ -r "$1" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then z=$(wc -c < "$1"); if [ "$z" -le ${Math.floor(options.content)} ]; then b=$(base64 < "$1"); b="=$b"; else b=-; fi; fi`
+    `  fi`,
+    `  eval "k$1=$k h$1=$h"`,
+    `}`,
+    `__tk() { eval "__v=\\$$1"; case $__v in *"$__nl"*) __r=\${__v%%"$__nl"*}; eval "$1=\\\${__v#*\\"\\$__nl\\"}";; *) __r=$__v; eval "$1=";; esac; }`,
+    `__pb() {`,
+    `  eval "p=\\$p$1 k=\\$k$1 h=\\$h$1"`,
+    `  if [ "$k" != - ]; then`,
+    `    l=0; t=; L=; [ "$2" = 1 ] && L=-L`,
+    `    if [ -L "$p" ]; then l=1; if [ "$p" = "$lp" ]; then t=$lt; else t=$(readlink -- "$p"); lp=$p; lt=$t; fi; fi`,
+    `    if [ -n "$bad" ]; then s=$(stat $L -c '${STAT_FORMAT}' -- "$p" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$p") || s=`,
+    `    elif [ "$k" = L ]; then __tk SL; s=$__r; else __tk SP; s=$__r; fi`,
+    `    c=; b=`,
+    sum
+      ? `    if [ -n "$h" ]; then if [ -n "$cbad" ]; then c=$(sha1sum < "$p" 2>/dev/null) && c=\${c%% *}; else __tk SC; c=\${__r#\\\\}; c=\${c%% *}; fi; fi`
+      : `    :`,
+    content
+      ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then z=\${s#*|}; z=\${z%%|*}; case $z in ''|0|*[!0-9]*) z=$(wc -c < "$p");; esac; if [ "$z" -le ${Math.floor(options.content ?? 0)} ]; then b=$(base64 < "$p"); b="=$b"; else b=-; fi; fi`
       : `    :`,
     `    n F 1 "$l" "$s" "$t" "$c" "$b"`,
     `  else n F 0 0 '' '' '' ''; fi`,
     `}`,
-    ...paths.map((p) => `f ${remotePathWord(pathOf(p))} ${followOf(p, options) ? 1 : 0}`),
-    ...(options.users ?? []).filter((u) => !isId(u)).map((u) => `n U ${shQuote(u)} "$(id -u -- ${shQuote(u)} 2>/dev/null)"`),
-    ...(options.groups ?? [])
-      .filter((g) => !isId(g))
-      .map((g) => {
-        const q = shQuote(g);
-        return `n G ${q} "$( (getent group ${q} 2>/dev/null || grep "^${g.replace(/[^A-Za-z0-9_.-]/g, '')}:" /etc/group) | head -n1 | cut -d: -f3)"`;
-      }),
+    ...paths.map((p, i) => `p${i + 1}=${remotePathWord(pathOf(p))}`),
+    ...paths.map((p, i) => `__pa ${i + 1} ${followOf(p, options) ? 1 : 0}`),
+    `[ -z "$SP" ] || { eval "set -- $SP"; SP=$(stat -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
+    `[ -z "$SL" ] || { eval "set -- $SL"; SL=$(stat -L -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
+    ...(sum ? [`[ -z "$SC" ] || [ -n "$cbad" ] || { eval "set -- $SC"; SC=$(sha1sum -- "$@" 2>/dev/null) || cbad=1; }`] : []),
+    ...paths.map((p, i) => `__pb ${i + 1} ${followOf(p, options) ? 1 : 0}`),
+    ...users.map((u) => {
+      const q = shQuote(u);
+      return `__ent passwd ${q}; case $? in 0) __e=\${__e#*:*:}; n U ${q} "\${__e%%:*}";; 2) n U ${q} '';; *) n U ${q} "$(id -u -- ${q} 2>/dev/null)";; esac`;
+    }),
+    ...groups.map((g) => {
+      const q = shQuote(g);
+      return `__ent group ${q}; case $? in 0) __e=\${__e#*:*:}; n G ${q} "\${__e%%:*}";; 2) n G ${q} '';; *) n G ${q} "$( (getent group ${q} 2>/dev/null || grep "^${g.replace(/[^A-Za-z0-9_.-]/g, '')}:" /etc/group) | head -n1 | cut -d: -f3)";; esac`;
+    }),
     `n X`,
     extra,
     'exit 0',

@@ -1,6 +1,7 @@
 import type { FileDiff, ModuleContext, ModuleResult, ParamSchema, Plan } from '../types.js';
 import { attrChanges, attrCommands, attrDiff, defaultMode, idsToResolve, parseMode, probeFiles, type AttrChange, type AttrParams, type ProbeResult, type RemoteFile } from './file-attrs.js';
 import { writeFiles, type WriteDirs } from './file-write.js';
+import { shQuote } from '../../util/shlex.js';
 import { remotePathWord } from './remote-path.js';
 
 /**
@@ -49,12 +50,26 @@ export class TextFileError extends Error {
   }
 }
 
+/** An absolute path without `.`, `..`, empty components or a trailing slash. */
+function isCleanAbsolute(path: string): boolean {
+  return path.startsWith('/') && path.length > 1 && path.slice(1).split('/').every((c) => c !== '' && c !== '.' && c !== '..');
+}
+
+/** `/a/b/c` → `/a`, `/a/b`, `/a/b/c`. */
+function prefixes(path: string): string[] {
+  const parts = path.slice(1).split('/');
+  return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+}
+
 export async function probeTextFile(ctx: ModuleContext, p: TextFileParams): Promise<TextFileState> {
   const w = remotePathWord(p.path);
+  const realpath = `r=$(readlink -f -- ${w} 2>/dev/null) || r=`;
   const extra = [
-    `r=$(readlink -f -- ${w} 2>/dev/null) || r=`,
+    // A clean absolute path none of whose components is a symlink is its own realpath: readlink
+    // runs only when one is (each test is a shell builtin, a process is not).
+    isCleanAbsolute(p.path) ? `r=; for q in ${prefixes(p.path).map(shQuote).join(' ')}; do [ -L "$q" ] && { ${realpath}; break; }; done` : realpath,
     `[ -n "$r" ] || r=${w}`,
-    `d=$(dirname -- "$r")`,
+    `case $r in */|*//*) d=$(dirname -- "$r");; /*) d=\${r%/*}; d=\${d:-/};; *) d=$(dirname -- "$r");; esac`,
     `n "$r"`,
     `[ -d "$d" ] && n 1 || n 0`,
   ].join('\n');
