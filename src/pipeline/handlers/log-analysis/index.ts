@@ -11,7 +11,7 @@ import { HandlerInputError, type Handler, type HandlerContext } from '../types.j
 import { findErrorBursts, severityOf, type Severity } from './detect.js';
 import { TemplateMiner, templateId, templateText, type Cluster } from './drain.js';
 import { LOG_SOURCES, levelRank, LOG_LEVELS, parseLines, type LogLevel, type LogRecord, type LogSource } from './parse.js';
-import { findSignatures, MAX_ANOMALY_LINES, SIGNATURE_KINDS, type SignatureKind } from './signatures.js';
+import { findSignatures, MAX_ANOMALY_LINES, SIGNATURE_KINDS } from './signatures.js';
 
 export { BURST_DEFAULTS, BURST_MIN_ERRORS, BURST_WINDOW_LINES, BURST_WINDOW_MS, ERROR_WORDS, findErrorBursts, isErrorRecord, severityOf } from './detect.js';
 export type { BurstOptions, Severity } from './detect.js';
@@ -207,7 +207,7 @@ export async function analyzeRecords(records: readonly LogRecord[], baseline: re
     if (!of.length) continue;
     const lines: string[] = [];
     for (const h of of) for (const i of h.records) if (lines.length < MAX_ANOMALY_LINES) lines.push(records[i]!.text);
-    anomalies.push({ kind: kind as SignatureKind, template: templateText(clusterOf[of[0]!.anchor]!), lines, count: of.length });
+    anomalies.push({ kind, template: templateText(clusterOf[of[0]!.anchor]!), lines, count: of.length });
   }
   const burst = findErrorBursts(records);
   if (burst.length) anomalies.push({ kind: 'error_burst', lines: burst.slice(0, MAX_ANOMALY_LINES).map((i) => records[i]!.text), count: burst.length });
