@@ -80,8 +80,11 @@ export function aptProbeScript(p: AptParams): string {
   const lines = [
     PAIR_FN,
     `command -v apt-get >/dev/null 2>&1 || { o noapt 1; exit 0; }`,
-    `o now "$(date +%s)"`,
-    `t=0; for f in /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists; do [ -e "$f" ] && m=$(stat -c %Y "$f" 2>/dev/null) && [ "$m" -gt "$t" ] && t=$m; done; o cache "$t"`,
+    // The host's clock matters only to judge the cache's age (cache_valid_time).
+    ...(cacheAsked(p) ? [`o now "$(date +%s)"`] : []),
+    // The cache's time, the newer of the two, from ONE stat.
+    `set --; for f in /var/lib/apt/periodic/update-success-stamp /var/lib/apt/lists; do [ -e "$f" ] && set -- "$@" "$f"; done`,
+    `t=0; if [ $# -gt 0 ]; then m=$(stat -c %Y -- "$@" 2>/dev/null); for x in $m; do [ "$x" -gt "$t" ] && t=$x; done; fi; o cache "$t"`,
   ];
   for (const spec of aptNames(p)) {
     const n = shQuote(baseName(spec));
@@ -152,6 +155,11 @@ export function parseAptProbe(p: AptParams, out: string): AptState {
   return s;
 }
 
+/** The task asks for a cache update (always, or when older than cache_valid_time). */
+function cacheAsked(p: Pick<AptParams, 'update_cache' | 'cache_valid_time'>): boolean {
+  return p.update_cache === true || (p.update_cache === undefined && p.cache_valid_time > 0);
+}
+
 function normState(s: AptParams['state']): 'present' | 'absent' | 'latest' | 'fixed' {
   return s === 'installed' ? 'present' : s === 'removed' ? 'absent' : s;
 }
@@ -171,8 +179,7 @@ export function planApt(p: AptParams, s: AptState): AptPlan {
   const actions: AptAction[] = [];
   const before: Record<string, string | null> = {};
   const after: Record<string, string | null> = {};
-  const cacheAsked = p.update_cache === true || (p.update_cache === undefined && p.cache_valid_time > 0);
-  const updating = cacheAsked && (p.cache_valid_time <= 0 || s.now - s.cacheTime > p.cache_valid_time);
+  const updating = cacheAsked(p) && (p.cache_valid_time <= 0 || s.now - s.cacheTime > p.cache_valid_time);
   if (updating) actions.push({ kind: 'update' });
 
   const install: string[] = [];

@@ -45,14 +45,17 @@ export function globQuote(pattern: string): string {
     .join('');
 }
 
+/** Prints 0 when something matches the pattern, else 1; a subshell (a process) only to cd for a relative pattern. */
 function exists(pattern: string, chdir: string | undefined): string {
-  const cd = chdir && !pattern.startsWith('/') ? `cd ${shQuote(chdir)} 2>/dev/null && ` : '';
-  return `(${cd}for f in ${globQuote(pattern)}; do [ -e "$f" ] || [ -L "$f" ] && exit 0; done; exit 1)`;
+  if (chdir && !pattern.startsWith('/')) {
+    return `(cd ${shQuote(chdir)} 2>/dev/null && for f in ${globQuote(pattern)}; do [ -e "$f" ] || [ -L "$f" ] && exit 0; done; exit 1); echo $?`;
+  }
+  return `r=1; for f in ${globQuote(pattern)}; do if [ -e "$f" ] || [ -L "$f" ]; then r=0; break; fi; done; echo $r`;
 }
 
 async function probe(ctx: ModuleContext, p: CommandParams): Promise<CommandState> {
   if (!p.creates && !p.removes) return {};
-  const checks = [p.creates, p.removes].map((path) => (path ? `${exists(path, p.chdir)}; echo $?` : 'echo -'));
+  const checks = [p.creates, p.removes].map((path) => (path ? exists(path, p.chdir) : 'echo -'));
   const out = (await ctx.run(checks.join('; '))).stdout.toString().trim().split('\n');
   return {
     ...(p.creates ? { createsExists: out[0] === '0' } : {}),
