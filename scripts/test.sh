@@ -12,6 +12,12 @@ if ! npx --no-install depcruise src --config .dependency-cruiser.cjs; then
   lint_failed=1
 fi
 
+# The tests are TypeScript too: type errors in them count as a failure, as the lint does.
+if ! npx --no-install tsc -p tsconfig.test.json; then
+  echo "test: the tests do not type-check (see above)" >&2
+  lint_failed=$((lint_failed + 1))
+fi
+
 report=$(mktemp /tmp/fleet-vitest-XXXXXX.json)
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_rc=$?

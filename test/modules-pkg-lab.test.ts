@@ -5,26 +5,14 @@
  * check mode predicting the service of a package that would be installed; systemd and dnf fail
  * clearly. apt is slow: few, small tests.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labExec } from '../src/lab/index.js';
 import { useLab } from './helpers/lab.js';
-import { play, recap, type PlayRun } from './helpers/play.js';
+import { play, playbookWriter, recap, resultOf } from './helpers/play.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-modpkg-'));
-function playbook(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const playbook = playbookWriter('fleet-modpkg-');
 
-function resultOf(run: PlayRun, task: string, host: string): Record<string, unknown> & { status: string } {
-  const e = run.events.find((x) => x.type === 'host_result' && x.task.name === task && x.host === host) as { status: string; result: Record<string, unknown> } | undefined;
-  if (!e) throw new Error(`no result for ${task} on ${host}`);
-  return { ...e.result, status: e.status };
-}
 
 const tasks = (host: string, body: string) => `- hosts: ${host}\n  gather_facts: false\n  tasks:\n${body}`;
 

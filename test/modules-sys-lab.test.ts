@@ -4,26 +4,15 @@
  * apt-get in the node when the host lacks it), sysctl with a per-netns key, cron, hostname.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labAttachVolume, labExec, volumeDir } from '../src/lab/index.js';
 import { describeLab, useLab } from './helpers/lab.js';
-import { play, recap, type PlayRun } from './helpers/play.js';
+import { play, playbookWriter, recap, resultOf } from './helpers/play.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-modsys-'));
-function playbook(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const playbook = playbookWriter('fleet-modsys-');
 
-function resultOf(run: PlayRun, task: string, host: string): Record<string, unknown> & { status: string } {
-  const e = run.events.find((x) => x.type === 'host_result' && x.task.name === task && x.host === host) as { status: string; result: Record<string, unknown> } | undefined;
-  if (!e) throw new Error(`no result for ${task} on ${host}`);
-  return { ...e.result, status: e.status };
-}
 
 const MOUNT_PLAYBOOK = resolve('playbooks/mount_file_system.yaml');
 

@@ -3,26 +3,15 @@
  * made in the test), cloned on node2; pip into a `python3 -m venv` from tiny wheels built in the test
  * (a local wheel directory, no index).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 import { labExec } from '../src/lab/index.js';
 import { useLab } from './helpers/lab.js';
-import { play, type PlayRun } from './helpers/play.js';
+import { play, playbookWriter, resultOf } from './helpers/play.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'fleet-modvcs-'));
-function playbook(name: string, text: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
+const playbook = playbookWriter('fleet-modvcs-');
 
-function resultOf(run: PlayRun, task: string, host: string): Record<string, unknown> & { status: string } {
-  const e = run.events.find((x) => x.type === 'host_result' && x.task.name === task && x.host === host) as { status: string; result: Record<string, unknown> } | undefined;
-  if (!e) throw new Error(`no result for ${task} on ${host}`);
-  return { ...e.result, status: e.status };
-}
 
 /** A python3 script writing a minimal wheel for name==version into dir. */
 function wheelScript(dirPath: string, name: string, version: string): string {

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { labExec, type LabNode } from '../src/lab/index.js';
 import { useLab } from './helpers/lab.js';
-import { play, recap, type PlayRun } from './helpers/play.js';
+import { failures, play, recap, type PlayRun } from './helpers/play.js';
 
 const ROOT = resolve(__dirname, '..');
 const PLAYBOOK = join(ROOT, 'playbooks', 'monitoring.yaml');
@@ -51,15 +51,6 @@ interface PromVector {
   data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
 }
 
-/** Every failed or unreachable result of a run, as `task on host: msg` lines. */
-function failures(run: PlayRun): string[] {
-  return run.events
-    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable'))
-    .map((e) => {
-      const r = e as { task: { name: string }; host: string; result: Record<string, unknown> };
-      return `${r.task.name} on ${r.host}: ${String(r.result.msg ?? r.result.stderr ?? '').slice(0, 400)}`;
-    });
-}
 
 function results(run: PlayRun, task: string): { status: string; result: Record<string, unknown> }[] {
   return run.events

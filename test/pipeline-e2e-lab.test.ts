@@ -10,19 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { labClientVolumes, labExec } from '../src/lab/index.js';
 import { runLoad } from '../src/pipeline/loadgen/run.js';
 import { useLab } from './helpers/lab.js';
-import { play, type PlayRun } from './helpers/play.js';
+import { failures, play, type PlayRun } from './helpers/play.js';
 
 const ROOT = resolve(__dirname, '..');
 const DASHBOARD = join(ROOT, 'templates', 'grafana', 'fleet-pipeline.json');
 
-function failures(run: PlayRun): string[] {
-  return run.events
-    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable'))
-    .map((e) => {
-      const r = e as { task: { name: string }; host: string; result: Record<string, unknown> };
-      return `${r.task.name} on ${r.host}: ${String(r.result.msg ?? r.result.stderr ?? '').slice(0, 400)}`;
-    });
-}
 
 function changed(run: PlayRun): string[] {
   return [...run.statuses].filter(([, s]) => s === 'changed').map(([k]) => k);

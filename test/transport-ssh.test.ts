@@ -266,7 +266,7 @@ describe('ssh transport: one persistent framed shell per host', () => {
       'p=$(cat /run/sshd.pid); kill -KILL "$p"; i=0; while [ -d /proc/$p ] && ! grep -q "^State:.*Z" /proc/$p/status 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; pkill -KILL -x sshd; true',
     ]);
     expect(killed.rc).toBe(0);
-    const lost = await pending;
+    const lost = (await pending) as UnreachableError;
     expect(lost).toBeInstanceOf(UnreachableError);
     expect(lost.message).toMatch(/connection lost/);
     try {

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { FleetEvent, HostStats } from '../../src/executor/events.js';
 import { runPlaybook, type PlaybookSummary } from '../../src/executor/play/run-playbook.js';
 import { loadInventory } from '../../src/inventory/index.js';
@@ -39,4 +41,31 @@ export async function play(file: string, inventoryPath: string, options: { extra
 export function recap(s: HostStats | undefined): Record<string, number> {
   if (!s) return {};
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== 0));
+}
+
+/** Writes playbooks into a fresh temporary directory: `const playbook = playbookWriter('fleet-x-')`. */
+export function playbookWriter(prefix: string): (name: string, text: string) => string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return (name, text) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+}
+
+/** A task's result on a host, with its status: `resultOf(run, 'install', 'node1').status`. */
+export function resultOf(run: PlayRun, task: string, host: string): Record<string, unknown> & { status: string } {
+  const e = run.events.find((x) => x.type === 'host_result' && x.task.name === task && x.host === host) as { status: string; result: Record<string, unknown> } | undefined;
+  if (!e) throw new Error(`no result for ${task} on ${host}`);
+  return { ...e.result, status: e.status };
+}
+
+/** Every failed or unreachable result of a run, as `task on host: msg` lines (an empty list is success). */
+export function failures(run: PlayRun): string[] {
+  return run.events
+    .filter((e) => e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable'))
+    .map((e) => {
+      const r = e as { task: { name: string }; host: string; result: Record<string, unknown> };
+      return `${r.task.name} on ${r.host}: ${String(r.result.msg ?? r.result.stderr ?? '').slice(0, 400)}`;
+    });
 }
