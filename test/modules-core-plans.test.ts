@@ -5,6 +5,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { runModule } from '../src/executor/run-module.js';
 import { getModule, parseArgString, validateParams, ModuleArgsError } from '../src/modules/index.js';
@@ -436,6 +437,12 @@ describe('stat (pure parts)', () => {
     expect(s).not.toContain('file ');
     expect(s).not.toContain('lsattr');
     expect(statScript(params('stat', { path: '/x', get_checksum: false }))).not.toContain('sha1sum');
+  });
+  it('a small file read by the shell is hashed here with the algorithm asked', () => {
+    const bytes = Buffer.from([0x68, 0xe9, 0x0a, 0xff]);
+    const raw = Buffer.concat([Buffer.from('exists\x001\x00path\x00/x\x00checksum_bytes\x00'), bytes, Buffer.from('\x00mime\x00text/plain; charset=utf-8\x00')]);
+    expect(parseStatOutput(raw, 'sha256')).toEqual({ exists: '1', path: '/x', checksum: createHash('sha256').update(bytes).digest('hex'), mime: 'text/plain; charset=utf-8' });
+    expect(parseStatOutput(raw).checksum).toBe(createHash('sha1').update(bytes).digest('hex'));
   });
 });
 

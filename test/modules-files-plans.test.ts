@@ -8,7 +8,7 @@ import { planCopy, type CopyParams, type CopyState } from '../src/modules/copy.j
 import { parseFileProbe, planFile, timeToDateString, type FileParams, type FileState } from '../src/modules/file.js';
 import { renderTemplateFile, templateVars, type TemplateParams } from '../src/modules/template.js';
 import type { ModuleContext } from '../src/modules/types.js';
-import { attrChanges, attrCommands, parseMode, parseProbe, probeScript, type RemoteFile } from '../src/modules/util/file-attrs.js';
+import { attrChanges, attrCommands, parseMode, parseProbe, probeScript, SHELL_READ_MAX, type RemoteFile } from '../src/modules/util/file-attrs.js';
 import { parseWrite, sha1, writeScript } from '../src/modules/util/file-write.js';
 
 const FIX = resolve(import.meta.dirname, 'fixtures/modules-files');
@@ -226,13 +226,17 @@ describe('template on the controller', () => {
 });
 
 describe('the probe script on a local shell', () => {
-  // ONE stat (and ONE stat -L, ONE sha1sum) for every path; when one of them fails, every path is
-  // read on its own: both ways give the same answer. Fake stat/sha1sum refuse several operands.
+  // ONE stat (and ONE stat -L, ONE sha1sum) for every path, small files read by the shell; when a
+  // batch fails, every path is read on its own: both ways give the same answer. Fake stat/sha1sum
+  // refuse several operands.
   const dir = mkdtempSync(join(tmpdir(), 'fleet-probe-'));
   mkdirSync(join(dir, 'd'));
   writeFileSync(join(dir, 'f'), 'hello\n');
   writeFileSync(join(dir, 'big'), 'x'.repeat(300));
   writeFileSync(join(dir, 'nl\nname'), 'nl\n');
+  writeFileSync(join(dir, 'huge'), 'z'.repeat(SHELL_READ_MAX + 1));
+  writeFileSync(join(dir, 'nul'), Buffer.from('a\0b\n'));
+  writeFileSync(join(dir, 'bytes'), Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20]));
   symlinkSync(join(dir, 'f'), join(dir, 'lf'));
   symlinkSync(join(dir, 'nothere'), join(dir, 'dangle'));
   const fake = join(dir, 'bin');
@@ -241,7 +245,7 @@ describe('the probe script on a local shell', () => {
     const real = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
     writeFileSync(join(fake, tool), `#!/bin/sh\nn=0; o=; for a in "$@"; do [ -n "$o" ] && n=$((n+1)); [ "$a" = -- ] && o=1; done\n[ $n -gt 1 ] && exit 1\nexec ${real} "$@"\n`, { mode: 0o755 });
   }
-  const paths = [join(dir, 'f'), join(dir, 'd'), { path: join(dir, 'lf'), follow: true }, join(dir, 'lf'), { path: join(dir, 'dangle'), follow: true }, join(dir, 'missing'), join(dir, 'big'), join(dir, 'nl\nname')];
+  const paths = [join(dir, 'f'), join(dir, 'd'), { path: join(dir, 'lf'), follow: true }, join(dir, 'lf'), { path: join(dir, 'dangle'), follow: true }, join(dir, 'missing'), join(dir, 'big'), join(dir, 'nl\nname'), join(dir, 'huge'), join(dir, 'nul'), join(dir, 'bytes')];
   const shells = ['dash', ...(spawnSync('busybox', ['true']).status === 0 ? ['busybox'] : [])];
   const probe = (sh: string, options: Parameters<typeof probeScript>[1], env: NodeJS.ProcessEnv = process.env) => {
     const script = probeScript(paths, options, "printf 'extra'");
@@ -259,12 +263,16 @@ describe('the probe script on a local shell', () => {
         expect(batched.extra).toBe('extra');
       }
       const r = probe(sh, { checksum: true, content: 100 });
-      expect(r.files.map((x) => x.type)).toEqual(['file', 'directory', 'file', 'link', 'link', 'absent', 'file', 'file']);
+      expect(r.files.map((x) => x.type)).toEqual(['file', 'directory', 'file', 'link', 'link', 'absent', 'file', 'file', 'file', 'file', 'file']);
       expect(r.files[0]).toMatchObject({ checksum: sha1(Buffer.from('hello\n')), content: Buffer.from('hello\n') });
       expect(r.files[2]).toMatchObject({ isLink: true, linkTarget: join(dir, 'f'), checksum: sha1(Buffer.from('hello\n')) });
       expect(r.files[3]!.checksum).toBeUndefined();
       expect(r.files[6]).toMatchObject({ contentSkipped: true, size: 300 });
       expect(r.files[7]!.checksum).toBe(sha1(Buffer.from('nl\n')));
+      // Past SHELL_READ_MAX, or with a NUL byte, a program reads the file; any byte stays exact.
+      expect(r.files[8]).toMatchObject({ checksum: sha1(Buffer.from('z'.repeat(SHELL_READ_MAX + 1))), contentSkipped: true });
+      expect(r.files[9]).toMatchObject({ checksum: sha1(Buffer.from('a\0b\n')), content: Buffer.from('a\0b\n') });
+      expect(r.files[10]).toMatchObject({ checksum: sha1(Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20])), content: Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20]) });
       expect(r.umask).toBe(process.umask());
     }
   });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
+import { SHELL_READ_FN, SHELL_READ_MAX } from './util/file-attrs.js';
 import { remotePathWord } from './util/remote-path.js';
 import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js';
 
@@ -35,6 +37,9 @@ export function statScript(p: StatParams): string {
   const lines = [
     `p=${remotePathWord(p.path)}`,
     `o() { printf '%s\\0%s\\0' "$1" "$2"; }`,
+    `__nl='`,
+    `'`,
+    SHELL_READ_FN,
     p.follow ? `[ -e "$p" ] || { o exists 0; exit 0; }` : `[ -e "$p" ] || [ -L "$p" ] || { o exists 0; exit 0; }`,
     `o exists 1`,
     `o path "$p"`,
@@ -49,10 +54,15 @@ export function statScript(p: StatParams): string {
     p.follow ? ':' : `if [ -L "$p" ]; then o lnk_target "$(readlink -- "$p")"; o lnk_source "$(readlink -f -- "$p" 2>/dev/null || realpath -- "$p" 2>/dev/null)"; fi`,
   ];
   if (p.get_checksum) {
+    // A small file is read by the shell and hashed by the controller (no process); the tool must
+    // still be there, as Ansible's stat needs its hash.
     const tool = `${p.checksum_algorithm}sum`;
     lines.push(
       `if [ $notlink = 1 ] && [ -f "$p" ] && [ -r "$p" ]; then`,
-      `  if command -v ${tool} >/dev/null 2>&1; then c=$(${tool} < "$p") && o checksum "\${c%% *}"; else o checksum_error ${shQuote(tool)}; fi`,
+      `  if command -v ${tool} >/dev/null 2>&1; then`,
+      `    z=\${s#*|}; z=\${z%%|*}`,
+      `    if [ -n "$z" ] && [ "$z" -gt 0 ] 2>/dev/null && [ "$z" -le ${SHELL_READ_MAX} ] && __rd "$p" "$z"; then o checksum_bytes "$__c"; else c=$(${tool} < "$p") && o checksum "\${c%% *}"; fi`,
+      `  else o checksum_error ${shQuote(tool)}; fi`,
       `fi`,
     );
   }
@@ -66,11 +76,21 @@ export function statScript(p: StatParams): string {
   return lines.join('\n');
 }
 
-/** Parses the snippet's NUL-separated output. */
-export function parseStatOutput(out: string): Record<string, string> {
-  const parts = out.split('\0');
+/**
+ * Parses the snippet's NUL-separated output; `checksum_bytes` (a small file's bytes, read by the
+ * shell) becomes `checksum`, hashed here with the algorithm asked.
+ */
+export function parseStatOutput(out: string | Buffer, algorithm: StatParams['checksum_algorithm'] = 'sha1'): Record<string, string> {
+  const text = typeof out === 'string' ? out : out.toString('latin1');
+  const parts = text.split('\0');
   const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < parts.length; i += 2) fields[parts[i]!] = parts[i + 1]!;
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const key = parts[i]!;
+    const value = parts[i + 1]!;
+    if (key === 'checksum_bytes') {
+      fields.checksum = createHash(algorithm).update(typeof out === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value, 'latin1')).digest('hex');
+    } else fields[key] = typeof out === 'string' ? value : Buffer.from(value, 'latin1').toString('utf8');
+  }
   return fields;
 }
 
@@ -204,7 +224,7 @@ export const stat: ModuleDefinition<StatParams, StatState, never> = {
   },
   probe: async (ctx: ModuleContext, p) => {
     const r = await ctx.run(statScript(p));
-    const fields = parseStatOutput(r.stdout.toString('utf8'));
+    const fields = parseStatOutput(r.stdout, p.checksum_algorithm);
     if (r.rc !== 0) return { fields, error: `cannot stat ${p.path}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}` };
     return { fields };
   },

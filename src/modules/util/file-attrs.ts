@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FileDiff, ModuleContext, PredictedState } from '../types.js';
 import { ModuleArgsError } from '../args.js';
 import { shQuote } from '../../util/shlex.js';
@@ -95,53 +96,76 @@ export type ProbePath = string | { path: string; follow?: boolean };
 const pathOf = (p: ProbePath) => (typeof p === 'string' ? p : p.path);
 const followOf = (p: ProbePath, options: ProbeOptions) => (typeof p === 'string' ? !!options.follow : (p.follow ?? !!options.follow));
 
+/** Regular files up to this size are read by the shell itself (`read`, no process) for their checksum or content. */
+export const SHELL_READ_MAX = 4096;
+
+/**
+ * `__rd PATH SIZE`: `__c` = the file's bytes, read by the shell; fails unless that is SIZE bytes (a
+ * NUL byte, which a shell drops, or a shell that counts characters sends the file to a program).
+ * Needs `__nl` (a newline).
+ */
+export const SHELL_READ_FN = `__rd() { __c=; while IFS= read -r __l; do __c="$__c$__l$__nl"; done < "$1"; __c="$__c$__l"; [ "\${#__c}" = "$2" ]; }`;
+
 export function probeScript(paths: readonly ProbePath[], options: ProbeOptions = {}, extra = ''): string {
   const users = (options.users ?? []).filter((u) => !isId(u));
   const groups = (options.groups ?? []).filter((g) => !isId(g));
   const sum = !!options.checksum;
   const content = options.content !== undefined;
   // Pass 1 sorts the paths into ONE `stat` (lstat) and ONE `stat -L` (links to follow that
-  // resolve) and ONE `sha1sum`, whose output lines pass 2 hands out in order; should any of them
-  // fail (a path gone meanwhile), every path is read on its own, as it always was.
+  // resolve). Pass 2 hands out their lines in order; a small regular file whose checksum or content
+  // is asked is read by the shell (the controller hashes it), the others go to ONE `sha1sum`.
+  // Pass 3 prints the records. Should a batch fail (a path gone meanwhile), every path is read on
+  // its own, as it always was.
   const lines = [
     `n() { printf '%s\\0' "$@"; }`,
     ...(users.length || groups.length ? [NSS_FNS] : [`__nl='`, `'`]),
     `printf 'umask\\0'; umask; printf '\\0'`,
     `SP=; SL=; SC=; bad=; cbad=`,
+    // __tk VAR: __r = VAR's first line, removed from VAR.
+    `__tk() { eval "__v=\\$$1"; case $__v in *"$__nl"*) __r=\${__v%%"$__nl"*}; eval "$1=\\\${__v#*\\"\\$__nl\\"}";; *) __r=$__v; eval "$1=";; esac; }`,
+    SHELL_READ_FN,
     `__pa() {`,
     `  eval "p=\\$p$1"; k=-; h=`,
     `  if [ -e "$p" ] || [ -L "$p" ]; then`,
     `    if [ "$2" = 1 ] && [ -L "$p" ] && [ -e "$p" ]; then k=L; SL="$SL \\"\\$p$1\\""; else k=P; SP="$SP \\"\\$p$1\\""; fi`,
-    sum
-      ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ "$2" = 1 ] || [ ! -L "$p" ]; }; then h=1; SC="$SC \\"\\$p$1\\""; case $p in -|*"$__nl"*) cbad=1;; esac; fi`
-      : `    :`,
+    sum || content ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ "$2" = 1 ] || [ ! -L "$p" ]; }; then h=1; fi` : `    :`,
     `  fi`,
     `  eval "k$1=$k h$1=$h"`,
     `}`,
-    `__tk() { eval "__v=\\$$1"; case $__v in *"$__nl"*) __r=\${__v%%"$__nl"*}; eval "$1=\\\${__v#*\\"\\$__nl\\"}";; *) __r=$__v; eval "$1=";; esac; }`,
     `__pb() {`,
     `  eval "p=\\$p$1 k=\\$k$1 h=\\$h$1"`,
-    `  if [ "$k" != - ]; then`,
-    `    l=0; t=; L=; [ "$2" = 1 ] && L=-L`,
-    `    if [ -L "$p" ]; then l=1; if [ "$p" = "$lp" ]; then t=$lt; else t=$(readlink -- "$p"); lp=$p; lt=$t; fi; fi`,
-    `    if [ -n "$bad" ]; then s=$(stat $L -c '${STAT_FORMAT}' -- "$p" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$p") || s=`,
-    `    elif [ "$k" = L ]; then __tk SL; s=$__r; else __tk SP; s=$__r; fi`,
-    `    c=; b=`,
-    sum
-      ? `    if [ -n "$h" ]; then if [ -n "$cbad" ]; then c=$(sha1sum < "$p" 2>/dev/null) && c=\${c%% *}; else __tk SC; c=\${__r#\\\\}; c=\${c%% *}; fi; fi`
-      : `    :`,
+    `  [ "$k" = - ] && return`,
+    `  if [ -n "$bad" ]; then L=; [ "$2" = 1 ] && L=-L; s=$(stat $L -c '${STAT_FORMAT}' -- "$p" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$p") || s=`,
+    `  elif [ "$k" = L ]; then __tk SL; s=$__r; else __tk SP; s=$__r; fi`,
+    `  m=`,
+    `  if [ -n "$h" ]; then`,
+    `    z=\${s#*|}; z=\${z%%|*}`,
+    `    if [ -n "$z" ] && [ "$z" -gt 0 ] 2>/dev/null && [ "$z" -le ${SHELL_READ_MAX} ] && __rd "$p" "$z"; then m=r; eval "r$1=\\$__c"`,
+    sum ? `    else m=c; SC="$SC \\"\\$p$1\\""; case $p in -|*"$__nl"*) cbad=1;; esac; fi` : `    fi`,
+    `  fi`,
+    `  eval "s$1=\\$s m$1=$m"`,
+    `}`,
+    `__pc() {`,
+    `  eval "p=\\$p$1 k=\\$k$1 h=\\$h$1 s=\\$s$1 m=\\$m$1"`,
+    `  if [ "$k" = - ]; then n F 0 0 '' '' '' ''; return; fi`,
+    `  l=0; t=`,
+    `  if [ -L "$p" ]; then l=1; if [ "$p" = "$lp" ]; then t=$lt; else t=$(readlink -- "$p"); lp=$p; lt=$t; fi; fi`,
+    `  c=; b=`,
+    `  if [ "$m" = r ]; then eval "b=r\\$r$1"`,
+    sum ? `  elif [ "$m" = c ]; then if [ -n "$cbad" ]; then c=$(sha1sum < "$p" 2>/dev/null) && c=\${c%% *}; else __tk SC; c=\${__r#\\\\}; c=\${c%% *}; fi` : '',
+    `  fi`,
     content
-      ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ $l = 0 ] || [ "$2" = 1 ]; }; then z=\${s#*|}; z=\${z%%|*}; case $z in ''|0|*[!0-9]*) z=$(wc -c < "$p");; esac; if [ "$z" -le ${Math.floor(options.content ?? 0)} ]; then b=$(base64 < "$p"); b="=$b"; else b=-; fi; fi`
-      : `    :`,
-    `    n F 1 "$l" "$s" "$t" "$c" "$b"`,
-    `  else n F 0 0 '' '' '' ''; fi`,
+      ? `  if [ -n "$h" ] && [ "$m" != r ]; then z=\${s#*|}; z=\${z%%|*}; case $z in ''|0|*[!0-9]*) z=$(wc -c < "$p");; esac; if [ "$z" -le ${Math.floor(options.content ?? 0)} ]; then b=$(base64 < "$p"); b="=$b"; else b=-; fi; fi`
+      : '',
+    `  n F 1 "$l" "$s" "$t" "$c" "$b"`,
     `}`,
     ...paths.map((p, i) => `p${i + 1}=${remotePathWord(pathOf(p))}`),
     ...paths.map((p, i) => `__pa ${i + 1} ${followOf(p, options) ? 1 : 0}`),
     `[ -z "$SP" ] || { eval "set -- $SP"; SP=$(stat -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
     `[ -z "$SL" ] || { eval "set -- $SL"; SL=$(stat -L -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
-    ...(sum ? [`[ -z "$SC" ] || [ -n "$cbad" ] || { eval "set -- $SC"; SC=$(sha1sum -- "$@" 2>/dev/null) || cbad=1; }`] : []),
     ...paths.map((p, i) => `__pb ${i + 1} ${followOf(p, options) ? 1 : 0}`),
+    ...(sum ? [`[ -z "$SC" ] || [ -n "$cbad" ] || { eval "set -- $SC"; SC=$(sha1sum -- "$@" 2>/dev/null) || cbad=1; }`] : []),
+    ...paths.map((_, i) => `__pc ${i + 1}`),
     ...users.map((u) => {
       const q = shQuote(u);
       return `__ent passwd ${q}; case $? in 0) __e=\${__e#*:*:}; n U ${q} "\${__e%%:*}";; 2) n U ${q} '';; *) n U ${q} "$(id -u -- ${q} 2>/dev/null)";; esac`;
@@ -153,11 +177,11 @@ export function probeScript(paths: readonly ProbePath[], options: ProbeOptions =
     `n X`,
     extra,
     'exit 0',
-  ];
+  ].filter((line) => line !== '');
   return lines.join('\n');
 }
 
-function parseStatLine(path: string, exists: boolean, isLink: boolean, stat: string, target: string, sum: string, content: string, follow: boolean): RemoteFile {
+function parseStatLine(path: string, exists: boolean, isLink: boolean, stat: string, target: string, sum: string, content: string, follow: boolean, bytesOf: (s: string) => Buffer, options: ProbeOptions): RemoteFile {
   if (!exists) return { path, exists: false, type: 'absent', isLink: false, mode: 0, uid: -1, gid: -1, owner: '', group: '', size: 0, inode: 0, dev: 0, nlink: 0, atime: 0, mtime: 0 };
   const f = stat.split('|');
   const raw = parseInt(f[0] ?? '0', 16);
@@ -186,12 +210,25 @@ function parseStatLine(path: string, exists: boolean, isLink: boolean, stat: str
   if (sum) out.checksum = sum;
   if (content === '-') out.contentSkipped = true;
   else if (content.startsWith('=')) out.content = Buffer.from(content.slice(1), 'base64');
+  else if (content.startsWith('r')) {
+    // Read by the shell: the controller takes the checksum, and the content when asked for.
+    const bytes = bytesOf(content.slice(1));
+    if (options.checksum) out.checksum = createHash('sha1').update(bytes).digest('hex');
+    if (options.content !== undefined) {
+      if (bytes.length <= Math.floor(options.content)) out.content = bytes;
+      else out.contentSkipped = true;
+    }
+  }
   return out;
 }
 
 /** Parses probeScript's output for the same paths and options. */
 export function parseProbe(paths: readonly ProbePath[], out: string | Buffer, options: ProbeOptions = {}): ProbeResult {
-  const text = typeof out === 'string' ? out : out.toString('utf8');
+  // Bytes as latin1 (one character a byte), so that raw file content stays byte-exact; every other
+  // field is UTF-8 text.
+  const text = typeof out === 'string' ? out : out.toString('latin1');
+  const dec = typeof out === 'string' ? (s: string) => s : (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+  const raw = typeof out === 'string' ? (s: string) => Buffer.from(s, 'utf8') : (s: string) => Buffer.from(s, 'latin1');
   const result: ProbeResult = { files: [], uids: {}, gids: {}, umask: 0o022, extra: '' };
   let pos = 0;
   const next = (): string => {
@@ -203,16 +240,16 @@ export function parseProbe(paths: readonly ProbePath[], out: string | Buffer, op
   while (pos < text.length) {
     const tag = next();
     if (tag === 'X') {
-      result.extra = text.slice(pos);
+      result.extra = dec(text.slice(pos));
       break;
     } else if (tag === 'umask') {
       result.umask = parseInt(next() || '22', 8);
     } else if (tag === 'F') {
       const p = paths[result.files.length] ?? '';
       const [exists, link, stat, target, sum, content] = [next(), next(), next(), next(), next(), next()];
-      result.files.push(parseStatLine(pathOf(p), exists === '1', link === '1', stat, target, sum, content, followOf(p, options)));
+      result.files.push(parseStatLine(pathOf(p), exists === '1', link === '1', dec(stat), dec(target), sum, content, followOf(p, options), raw, options));
     } else if (tag === 'U' || tag === 'G') {
-      const name = next();
+      const name = dec(next());
       const id = next().trim();
       (tag === 'U' ? result.uids : result.gids)[name] = /^\d+$/.test(id) ? Number(id) : null;
     }
