@@ -1,8 +1,12 @@
 /**
  * Plans of apt, dnf/yum, package, service and systemd from probe fixtures (no host needed).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apt, aptArgv, aptErrorMessage, parseAptProbe, parsePolicy, planApt, type AptParams } from '../src/modules/apt.js';
+import { apt, aptArgv, aptErrorMessage, DPKG_STATUS_FN, parseAptProbe, parsePolicy, planApt, type AptParams } from '../src/modules/apt.js';
 import { dnf, parseDnfProbe, planDnf, type DnfParams } from '../src/modules/dnf.js';
 import { packageModule } from '../src/modules/package.js';
 import { parseServiceProbe, planService, type ServiceParams } from '../src/modules/service.js';
@@ -195,5 +199,32 @@ describe('systemd plans', () => {
     expect(() => systemd.plan({ name: 'cron', state: 'started', daemon_reload: false }, { running: false, load: '', active: '', enabled: '', host: 'node1' })).toThrow(
       'systemd is not running on node1',
     );
+  });
+});
+
+describe('apt: the dpkg status read by awk', () => {
+  // dq answers as dpkg-query -W -f='${db:Status-Abbrev}\t${Version}' does, from the status file;
+  // several architectures of a name, or a pending journal, are left to dpkg-query.
+  const hasDpkg = spawnSync('dpkg-query', ['--version']).status === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-dpkg-'));
+  mkdirSync(join(dir, 'updates'));
+  const stanza = (name: string, status: string, extra = '') => `Package: ${name}\nStatus: ${status}\nMaintainer: m <m@example.org>\nArchitecture: all\n${extra}Description: d\n more\n`;
+  writeFileSync(
+    join(dir, 'status'),
+    [
+      stanza('git', 'install ok installed', 'Version: 1:2.39.5-0+deb12u2\n'),
+      stanza('half', 'install reinstreq half-installed', 'Version: 1.0\n'),
+      stanza('cfg', 'deinstall ok config-files', 'Version: 2.0\nConffiles:\n /etc/cfg 0123\n'),
+      stanza('held', 'hold ok unpacked', 'Version: 3\n'),
+      stanza('gitk', 'install ok installed', 'Version: 9\n'),
+    ].join('\n'),
+  );
+  const names = ['git', 'half', 'cfg', 'held', 'gitk', 'gi', 'nope'];
+  const each = (body: string) => `for n in ${names.map((n) => `'${n}'`).join(' ')}; do ${body}; printf '%s|' "$s"; done`;
+  it.skipIf(!hasDpkg)('same answers as dpkg-query, for every state', () => {
+    const dq = spawnSync('dash', ['-c', `${DPKG_STATUS_FN.replaceAll('/var/lib/dpkg/', `${dir}/`)}\n${each('dq "$n"')}`], { encoding: 'utf8' }).stdout;
+    const ref = spawnSync('dash', ['-c', each(`s=$(dpkg-query --admindir=${dir} -W -f='\${db:Status-Abbrev}\t\${Version}' -- "$n" 2>/dev/null) || s=''`)], { encoding: 'utf8' }).stdout;
+    expect(dq).toBe(ref);
+    expect(dq).toBe('ii \t1:2.39.5-0+deb12u2|iHR\t1.0|rc \t2.0|hU \t3|ii \t9|||');
   });
 });

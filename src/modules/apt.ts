@@ -75,10 +75,50 @@ function baseName(spec: string): string {
 
 const STATUS_FMT = '${db:Status-Abbrev}\\t${Version}';
 
+/** dpkg's letters for db:Status-Abbrev: want, then status, then the error flag. */
+const DQ_AWK = [
+  'BEGIN { RS = ""; FS = "\\n"',
+  '  W["unknown"] = "u"; W["install"] = "i"; W["hold"] = "h"; W["deinstall"] = "r"; W["purge"] = "p"',
+  '  E["ok"] = " "; E["reinstreq"] = "R"',
+  '  S["not-installed"] = "n"; S["config-files"] = "c"; S["half-installed"] = "H"; S["unpacked"] = "U"',
+  '  S["half-configured"] = "F"; S["triggers-awaited"] = "W"; S["triggers-pending"] = "t"; S["installed"] = "i" }',
+  'index($0, n) == 0 { next }',
+  '{ p = ""; st = ""; v = ""',
+  '  for (i = 1; i <= NF; i++) {',
+  '    l = $i; if (l ~ /^[ \\t]/) continue; j = index(l, ":"); if (j == 0) continue',
+  '    k = tolower(substr(l, 1, j - 1)); x = substr(l, j + 1); sub(/^[ \\t]+/, "", x); sub(/[ \\t]+$/, "", x)',
+  '    if (k == "package") p = x; else if (k == "status") st = x; else if (k == "version") v = x',
+  '  }',
+  '  if (p != n) next',
+  '  c++; if (split(st, a, " ") != 3 || !(a[1] in W) || !(a[2] in E) || !(a[3] in S)) bad = 1',
+  '  out = W[a[1]] S[a[3]] E[a[2]] "\\t" v }',
+  'END { if (c > 1 || bad) exit 3; if (c == 1) printf "%s", out }',
+].join('\n');
+
+/**
+ * `dq NAME`: s = what `dpkg-query -W -f='<STATUS_FMT>' -- NAME` prints, from ONE awk over dpkg's
+ * status file (dpkg-query parses the whole database: three times awk's cost) when that file is the
+ * whole answer: a plain package name, no pending journal in updates/, no DPKG_ADMINDIR/DPKG_ROOT,
+ * one stanza of that name (not several architectures) with a well-formed Status. Anything else is
+ * dpkg-query's to answer, as before.
+ */
+export const DPKG_STATUS_FN = [
+  `dq() {`,
+  `  case $1 in ''|*[!a-z0-9+.-]*) ;; *)`,
+  `    if [ -z "\${DPKG_ADMINDIR-}\${DPKG_ROOT-}" ] && [ -r /var/lib/dpkg/status ] && command -v awk >/dev/null 2>&1; then`,
+  `      set -- "$1" /var/lib/dpkg/updates/*`,
+  `      if [ ! -e "$2" ] && [ ! -L "$2" ]; then s=$(awk -v n="$1" ${shQuote(DQ_AWK)} /var/lib/dpkg/status) && return; fi`,
+  `    fi;;`,
+  `  esac`,
+  `  s=$(dpkg-query -W -f='${STATUS_FMT}' -- "$1" 2>/dev/null) || s=''`,
+  `}`,
+].join('\n');
+
 export function aptProbeScript(p: AptParams): string {
   const state = normState(p.state);
   const lines = [
     PAIR_FN,
+    DPKG_STATUS_FN,
     `command -v apt-get >/dev/null 2>&1 || { o noapt 1; exit 0; }`,
     // The host's clock matters only to judge the cache's age (cache_valid_time).
     ...(cacheAsked(p) ? [`o now "$(date +%s)"`] : []),
@@ -88,7 +128,7 @@ export function aptProbeScript(p: AptParams): string {
   ];
   for (const spec of aptNames(p)) {
     const n = shQuote(baseName(spec));
-    lines.push(`s=$(dpkg-query -W -f='${STATUS_FMT}' -- ${n} 2>/dev/null) || s=''; o ${shQuote(`st:${baseName(spec)}`)} "$s"`);
+    lines.push(`dq ${n}; o ${shQuote(`st:${baseName(spec)}`)} "$s"`);
     if (state === 'latest' || state === 'present' || state === 'fixed') {
       // The candidate and version table: always for latest, else only when the package is missing.
       const cond = state === 'latest' ? 'true' : `case "$s" in ?i*) false;; *) true;; esac`;
