@@ -239,6 +239,8 @@ describe('the probe script on a local shell', () => {
   writeFileSync(join(dir, 'bytes'), Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20]));
   symlinkSync(join(dir, 'f'), join(dir, 'lf'));
   symlinkSync(join(dir, 'nothere'), join(dir, 'dangle'));
+  symlinkSync('tar\nget -> x', join(dir, 'nltarget'));
+  symlinkSync(join(dir, 'lf'), join(dir, 'chain'));
   const fake = join(dir, 'bin');
   mkdirSync(fake);
   for (const tool of ['stat', 'sha1sum']) {
@@ -253,6 +255,30 @@ describe('the probe script on a local shell', () => {
     expect(r.status).toBe(0);
     return parseProbe(paths, r.stdout, options);
   };
+  it('links: the target from the one stat (%N), what a link points to from the line of that path', () => {
+    // As the file module probes a link: the path, the path followed, the source it should point to.
+    const sets = [
+      [join(dir, 'lf'), { path: join(dir, 'lf'), follow: true }, { path: join(dir, 'f'), follow: true }],
+      [join(dir, 'chain'), { path: join(dir, 'chain'), follow: true }, join(dir, 'lf')],
+      [join(dir, 'nltarget'), { path: join(dir, 'nltarget'), follow: true }, join(dir, 'f')],
+    ];
+    for (const sh of shells) {
+      for (const ps of sets) {
+        const run = (env: NodeJS.ProcessEnv) => {
+          const r = spawnSync(sh, sh === 'busybox' ? ['sh', '-c', probeScript(ps, {})] : ['-c', probeScript(ps, {})], { env });
+          return parseProbe(ps, r.stdout, {}).files.map((x) => ({ ...x, atime: 0 }));
+        };
+        const files = run(process.env);
+        expect(files).toEqual(run({ ...process.env, PATH: `${fake}:${process.env.PATH}` }));
+        expect(files[0]).toMatchObject({ isLink: true, type: 'link' });
+        expect(files[1]!.linkTarget).toBe(files[0]!.linkTarget);
+      }
+    }
+    const chain = parseProbe(sets[1]!, spawnSync('dash', ['-c', probeScript(sets[1]!, {})]).stdout).files;
+    expect(chain.map((x) => [x.type, x.linkTarget])).toEqual([['link', join(dir, 'lf')], ['file', join(dir, 'lf')], ['link', join(dir, 'f')]]);
+    const nl = parseProbe(sets[2]!, spawnSync('dash', ['-c', probeScript(sets[2]!, {})]).stdout).files;
+    expect(nl.map((x) => [x.type, x.linkTarget])).toEqual([['link', 'tar\nget -> x'], ['link', 'tar\nget -> x'], ['file', undefined]]);
+  });
   it('batched and one by one agree: types, links, checksums, content up to the limit', () => {
     for (const sh of shells) {
       for (const options of [{}, { checksum: true, content: 100 }, { checksum: true, follow: true, users: ['root', 'fleet-ghost'], groups: ['root'] }]) {

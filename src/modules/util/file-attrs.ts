@@ -111,47 +111,65 @@ export function probeScript(paths: readonly ProbePath[], options: ProbeOptions =
   const groups = (options.groups ?? []).filter((g) => !isId(g));
   const sum = !!options.checksum;
   const content = options.content !== undefined;
-  // Pass 1 sorts the paths into ONE `stat` (lstat) and ONE `stat -L` (links to follow that
-  // resolve). Pass 2 hands out their lines in order; a small regular file whose checksum or content
-  // is asked is read by the shell (the controller hashes it), the others go to ONE `sha1sum`.
-  // Pass 3 prints the records. Should a batch fail (a path gone meanwhile), every path is read on
-  // its own, as it always was.
+  const all = paths.map((_, i) => i + 1);
+  const each = (fn: string) => (all.length ? all.map((i) => `${fn} ${i}`).join('; ') : ':');
+  // Per path i: p<i> the path, f<i> follow, k<i> how it is read (P: ONE lstat for all, L: a link to
+  // follow, -: missing), s<i> its stat line, t<i> a link's target, h<i> checksum/content wanted,
+  // m<i> how (r: read by the shell, c: ONE sha1sum for all), r<i> the bytes read.
+  //  1. __pa: sort the paths.        2. ONE `stat` of the P paths; its %N gives their links' targets.
+  //  3. __pl: a link to follow takes the line of the path it points to when that was in step 2,
+  //     else goes to ONE `stat -L`.  4. should a batch fail or its lines not match (a path gone or
+  //     a newline in a name), every path is read on its own, as it always was (__pf).
+  //  5. __pb: small files are read by the shell, the others queued for ONE sha1sum.  6. __pc prints.
   const lines = [
     `n() { printf '%s\\0' "$@"; }`,
     ...(users.length || groups.length ? [NSS_FNS] : [`__nl='`, `'`]),
+    SHELL_READ_FN,
     `printf 'umask\\0'; umask; printf '\\0'`,
     `SP=; SL=; SC=; bad=; cbad=`,
+    `__set() { eval "$1=\\$2"; }`,
+    `__get() { eval "__g=\\$$1"; }`,
     // __tk VAR: __r = VAR's first line, removed from VAR.
     `__tk() { eval "__v=\\$$1"; case $__v in *"$__nl"*) __r=\${__v%%"$__nl"*}; eval "$1=\\\${__v#*\\"\\$__nl\\"}";; *) __r=$__v; eval "$1=";; esac; }`,
-    SHELL_READ_FN,
     `__pa() {`,
-    `  eval "p=\\$p$1"; k=-; h=`,
+    `  __get p$1; p=$__g; __get f$1; k=-; h=`,
     `  if [ -e "$p" ] || [ -L "$p" ]; then`,
-    `    if [ "$2" = 1 ] && [ -L "$p" ] && [ -e "$p" ]; then k=L; SL="$SL \\"\\$p$1\\""; else k=P; SP="$SP \\"\\$p$1\\""; fi`,
-    sum || content ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ "$2" = 1 ] || [ ! -L "$p" ]; }; then h=1; fi` : `    :`,
+    `    if [ "$__g" = 1 ] && [ -L "$p" ] && [ -e "$p" ]; then k=L; else k=P; SP="$SP \\"\\$p$1\\""; fi`,
+    sum || content ? `    if [ -f "$p" ] && [ -r "$p" ] && { [ "$__g" = 1 ] || [ ! -L "$p" ]; }; then h=1; fi` : `    :`,
     `  fi`,
-    `  eval "k$1=$k h$1=$h"`,
+    `  eval "k$1=$k h$1=$h s$1= t$1= m$1="`,
+    `}`,
+    `__pn() {`,
+    `  __get k$1; [ "$__g" = P ] || return 0; __get p$1; p=$__g`,
+    `  __tk SP; x=\${__r#*|*|*|*|*|*|*|*|*|*|*|}; __set s$1 "\${__r%"|$x"}"`,
+    `  if [ -L "$p" ]; then case $x in "$p -> "*) __set t$1 "\${x#"$p -> "}";; "'$p' -> '"*"'") x=\${x#"'$p' -> '"}; __set t$1 "\${x%"'"}";; esac; fi`,
+    `}`,
+    `__pl() {`,
+    `  __get k$1; [ "$__g" = L ] || return 0; __get p$1; p=$__g; t=`,
+    `  for j in ${all.join(' ')}; do __get k$j; [ "$__g" = P ] || continue; __get p$j; [ "$__g" = "$p" ] || continue; __get t$j; t=$__g; [ -n "$t" ] && break; done`,
+    `  [ -n "$t" ] || t=$(readlink -- "$p"); __set t$1 "$t"`,
+    `  case $t in /*) if [ ! -L "$t" ]; then for j in ${all.join(' ')}; do __get k$j; [ "$__g" = P ] || continue; __get p$j; [ "$__g" = "$t" ] || continue; __get s$j; __set s$1 "$__g"; return 0; done; fi;; esac`,
+    `  SL="$SL \\"\\$p$1\\""; __set q$1 1`,
+    `}`,
+    `__pq() { __get q$1; [ -n "$__g" ] || return 0; __tk SL; __set s$1 "$__r"; }`,
+    `__pf() {`,
+    `  __get k$1; [ "$__g" = - ] && return 0; __get p$1; p=$__g; __get f$1; L=; [ "$__g" = 1 ] && L=-L`,
+    `  s=$(stat $L -c '${STAT_FORMAT}' -- "$p" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$p") || s=`,
+    `  __set s$1 "$s"; __set t$1 ''`,
     `}`,
     `__pb() {`,
-    `  eval "p=\\$p$1 k=\\$k$1 h=\\$h$1"`,
-    `  [ "$k" = - ] && return`,
-    `  if [ -n "$bad" ]; then L=; [ "$2" = 1 ] && L=-L; s=$(stat $L -c '${STAT_FORMAT}' -- "$p" 2>/dev/null) || s=$(stat -c '${STAT_FORMAT}' -- "$p") || s=`,
-    `  elif [ "$k" = L ]; then __tk SL; s=$__r; else __tk SP; s=$__r; fi`,
-    `  m=`,
-    `  if [ -n "$h" ]; then`,
-    `    z=\${s#*|}; z=\${z%%|*}`,
-    `    if [ -n "$z" ] && [ "$z" -gt 0 ] 2>/dev/null && [ "$z" -le ${SHELL_READ_MAX} ] && __rd "$p" "$z"; then m=r; eval "r$1=\\$__c"`,
-    sum ? `    else m=c; SC="$SC \\"\\$p$1\\""; case $p in -|*"$__nl"*) cbad=1;; esac; fi` : `    fi`,
-    `  fi`,
-    `  eval "s$1=\\$s m$1=$m"`,
+    `  __get h$1; [ -n "$__g" ] || return 0; __get p$1; p=$__g; __get s$1`,
+    `  z=\${__g#*|}; z=\${z%%|*}`,
+    `  if [ -n "$z" ] && [ "$z" -gt 0 ] 2>/dev/null && [ "$z" -le ${SHELL_READ_MAX} ] && __rd "$p" "$z"; then __set m$1 r; __set r$1 "$__c"`,
+    sum ? `  else __set m$1 c; SC="$SC \\"\\$p$1\\""; case $p in -|*"$__nl"*) cbad=1;; esac; fi` : `  fi`,
     `}`,
     `__pc() {`,
-    `  eval "p=\\$p$1 k=\\$k$1 h=\\$h$1 s=\\$s$1 m=\\$m$1"`,
-    `  if [ "$k" = - ]; then n F 0 0 '' '' '' ''; return; fi`,
+    `  __get k$1; if [ "$__g" = - ]; then n F 0 0 '' '' '' ''; return 0; fi`,
+    `  __get p$1; p=$__g; __get s$1; s=$__g; __get h$1; h=$__g; __get m$1; m=$__g`,
     `  l=0; t=`,
-    `  if [ -L "$p" ]; then l=1; if [ "$p" = "$lp" ]; then t=$lt; else t=$(readlink -- "$p"); lp=$p; lt=$t; fi; fi`,
+    `  if [ -L "$p" ]; then l=1; __get t$1; t=$__g; if [ -z "$t" ]; then if [ "$p" = "$lp" ]; then t=$lt; else t=$(readlink -- "$p"); lp=$p; lt=$t; fi; fi; fi`,
     `  c=; b=`,
-    `  if [ "$m" = r ]; then eval "b=r\\$r$1"`,
+    `  if [ "$m" = r ]; then __get r$1; b=r$__g`,
     sum ? `  elif [ "$m" = c ]; then if [ -n "$cbad" ]; then c=$(sha1sum < "$p" 2>/dev/null) && c=\${c%% *}; else __tk SC; c=\${__r#\\\\}; c=\${c%% *}; fi` : '',
     `  fi`,
     content
@@ -159,13 +177,15 @@ export function probeScript(paths: readonly ProbePath[], options: ProbeOptions =
       : '',
     `  n F 1 "$l" "$s" "$t" "$c" "$b"`,
     `}`,
-    ...paths.map((p, i) => `p${i + 1}=${remotePathWord(pathOf(p))}`),
-    ...paths.map((p, i) => `__pa ${i + 1} ${followOf(p, options) ? 1 : 0}`),
-    `[ -z "$SP" ] || { eval "set -- $SP"; SP=$(stat -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
-    `[ -z "$SL" ] || { eval "set -- $SL"; SL=$(stat -L -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) || bad=1; }`,
-    ...paths.map((p, i) => `__pb ${i + 1} ${followOf(p, options) ? 1 : 0}`),
+    ...paths.map((p, i) => `p${i + 1}=${remotePathWord(pathOf(p))} f${i + 1}=${followOf(p, options) ? 1 : 0}`),
+    each('__pa'),
+    `[ -z "$SP" ] || { eval "set -- $SP"; SP=$(QUOTING_STYLE=literal stat -c '${STAT_FORMAT}|%N' -- "$@" 2>/dev/null) && { ${each('__pn')}; } && [ -z "$SP" ] || bad=1; }`,
+    `[ -n "$bad" ] || { ${each('__pl')}; }`,
+    `[ -n "$bad" ] || [ -z "$SL" ] || { eval "set -- $SL"; SL=$(stat -L -c '${STAT_FORMAT}' -- "$@" 2>/dev/null) && { ${each('__pq')}; } && [ -z "$SL" ] || bad=1; }`,
+    `[ -z "$bad" ] || { ${each('__pf')}; }`,
+    ...(sum || content ? [each('__pb')] : []),
     ...(sum ? [`[ -z "$SC" ] || [ -n "$cbad" ] || { eval "set -- $SC"; SC=$(sha1sum -- "$@" 2>/dev/null) || cbad=1; }`] : []),
-    ...paths.map((_, i) => `__pc ${i + 1}`),
+    each('__pc'),
     ...users.map((u) => {
       const q = shQuote(u);
       return `__ent passwd ${q}; case $? in 0) __e=\${__e#*:*:}; n U ${q} "\${__e%%:*}";; 2) n U ${q} '';; *) n U ${q} "$(id -u -- ${q} 2>/dev/null)";; esac`;
