@@ -334,6 +334,9 @@ describe('account lookups by shell builtins (util/nss.ts)', () => {
   it('__dump gives the whole file; idGroups answers as id -gn / id -Gn', () => {
     const d = run('dash', 'group: files systemd\n', '__dump group && printf %s "$__d"');
     expect(d).toBe(readFileSync(join(dir, 'group'), 'utf8'));
+    const dent = 'for x in alias devs ghost dev a:b; do __dent "$x"; echo "$x $? $__e"; done';
+    expect(run('dash', 'group: files\n', `__dump group; ${dent}`)).toBe('alias 0 alias:x:1500:\ndevs 0 devs:x:1500:bob,alice\nghost 2 \ndev 2 \na:b 3 \n');
+    expect(run('dash', 'group: files systemd\n', `__dump group; ${dent}`)).toBe('alias 0 alias:x:1500:\ndevs 0 devs:x:1500:bob,alice\nghost 3 \ndev 3 \na:b 3 \n');
     // One name per gid (the first line that has it), the primary first; an unnamed gid as its number.
     expect(idGroups('alice', 1000, d)).toEqual({ primary: 'alice', groups: 'alice devs ops' });
     expect(idGroups('alice', 4242, d)).toEqual({ primary: '4242', groups: '4242 devs ops' });

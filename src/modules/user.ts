@@ -74,11 +74,11 @@ export function userScript(p: UserParams, withShadow: boolean): string {
   const lines = [
     EMIT_FN,
     NSS_FNS,
-    `n=${shQuote(p.name)}`,
+    `n=${shQuote(p.name)}; gd=`,
     `__ent passwd "$n"; case $? in 0) e=$__e; u=1;; 2) u=;; *) e=$(getent passwd "$n") && u=2 || u=;; esac`,
     `if [ -n "$u" ]; then`,
     `  o passwd "$e"`,
-    `  if [ "$u" = 1 ] && __dump group; then o grfile "$__d"; else`,
+    `  if [ "$u" = 1 ] && __dump group; then o grfile "$__d"; gd=1; else`,
     `    o primary "$(id -gn "$n" 2>/dev/null)"`,
     `    o groups "$(id -Gn "$n" 2>/dev/null)"`,
     `  fi`,
@@ -91,7 +91,7 @@ export function userScript(p: UserParams, withShadow: boolean): string {
   for (const g of namedGroups(p)) {
     const q = shQuote(g);
     const k = shQuote(`group:${g}`);
-    lines.push(`__ent group ${q}; case $? in 0) o ${k} "$__e";; 2) ;; *) g=$(getent group ${q}) && o ${k} "$g";; esac`);
+    lines.push(`if [ -n "$gd" ]; then __dent ${q}; else __ent group ${q}; fi; case $? in 0) o ${k} "$__e";; 2) ;; *) g=$(getent group ${q}) && o ${k} "$g";; esac`);
   }
   lines.push('exit 0');
   return lines.join('\n');

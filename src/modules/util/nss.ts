@@ -21,7 +21,8 @@
  *   2 when no such entry exists; 3 when the file cannot answer (ask the system; also for a name
  *   no file line could hold: empty, with a `:` or a newline).
  * - `__dump DB`: `__d` = every line of /etc/DB, newline-terminated, when `__nf DB` holds (else it
- *   fails): for the lookups the controller makes itself (group membership).
+ *   fails): for the lookups the controller makes itself (group membership). `__dent NAME` then
+ *   answers as `__ent DB NAME` from `__d`, without reading the file again.
  * - `__nl`: a newline.
  */
 export const NSS_FNS = [
@@ -42,9 +43,12 @@ export const NSS_FNS = [
   `  done < /etc/nsswitch.conf`,
   `  return 0`,
   `}`,
-  `__ent() {`,
+  `__nfc() {`,
   `  eval "__k=\\\${__nf_$1-}"`,
   `  if [ -z "$__k" ]; then if __nf "$1"; then __k=$((1 + __nx)); else __k=0; fi; eval "__nf_$1=$__k"; fi`,
+  `}`,
+  `__ent() {`,
+  `  __nfc "$1"`,
   `  case $2 in ''|*:*|*"$__nl"*) return 3;; esac`,
   `  [ "$__k" = 0 ] && return 3`,
   `  while IFS= read -r __e || [ -n "$__e" ]; do case $__e in "$2":*) return 0;; esac; done < "/etc/$1"`,
@@ -52,8 +56,14 @@ export const NSS_FNS = [
   `  return 3`,
   `}`,
   `__dump() {`,
-  `  __nf "$1" || return 1`,
-  `  __d=; while IFS= read -r __l || [ -n "$__l" ]; do __d="$__d$__l$__nl"; done < "/etc/$1"`,
+  `  __nfc "$1"; [ "$__k" = 0 ] && return 1`,
+  `  __d=; while IFS= read -r __l || [ -n "$__l" ]; do __d="$__d$__l$__nl"; done < "/etc/$1"; __dk=$__k`,
+  `}`,
+  `__dent() {`,
+  `  case $1 in ''|*:*|*"$__nl"*) return 3;; esac`,
+  `  case $__nl$__d in *"$__nl$1:"*) __e=$__nl$__d; __e=\${__e#*"$__nl$1:"}; __e="$1:\${__e%%"$__nl"*}"; return 0;; esac`,
+  `  __e=; [ "$__dk" = 1 ] && return 2`,
+  `  return 3`,
   `}`,
 ].join('\n');
 
