@@ -70,7 +70,8 @@ export function statScript(p: StatParams): string {
     lines.push(`command -v file >/dev/null 2>&1 && m=$(file ${p.follow ? '-L ' : ''}-b --mime-type --mime-encoding -- "$p" 2>/dev/null) && o mime "$m"`);
   }
   if (p.get_attributes) {
-    lines.push(`command -v lsattr >/dev/null 2>&1 && a=$(lsattr -vd -- "$p" 2>/dev/null) && o attr "$a"`);
+    // Last, so that the shell becomes lsattr (exec: no fork); its exit code is then lsattr's.
+    lines.push(`command -v lsattr >/dev/null 2>&1 && { printf 'attr\\0'; exec lsattr -vd -- "$p" 2>/dev/null; }`);
   }
   lines.push('exit 0');
   return lines.join('\n');
@@ -225,6 +226,12 @@ export const stat: ModuleDefinition<StatParams, StatState, never> = {
   probe: async (ctx: ModuleContext, p) => {
     const r = await ctx.run(statScript(p));
     const fields = parseStatOutput(r.stdout, p.checksum_algorithm);
+    if (fields.attr !== undefined) {
+      // The snippet got as far as lsattr: a failing lsattr only means no attributes.
+      if (r.rc !== 0) delete fields.attr;
+      else fields.attr = fields.attr.replace(/\n+$/, '');
+      return { fields };
+    }
     if (r.rc !== 0) return { fields, error: `cannot stat ${p.path}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}` };
     return { fields };
   },
