@@ -196,8 +196,9 @@ export function planAuthorizedKey(p: AuthorizedKeyParams, s: AuthorizedKeyState)
 
 /**
  * The probe: the user's ids, the keyfile's path (default, or given; resolved with follow) and content.
- * The passwd line comes from /etc/passwd by shell builtins where NSS allows (util/nss.ts), and the
- * content last, by `exec cat`: the probe's one process (none when there is no file).
+ * The passwd line comes from /etc/passwd by shell builtins where NSS allows (util/nss.ts); a file of
+ * up to 32 lines is read by the shell too (as `$(cat)` read it: without NUL bytes), a longer one by
+ * `exec cat`, last: no process in the usual case, one at most.
  */
 export function authorizedKeyScript(p: AuthorizedKeyParams): string {
   return [
@@ -209,7 +210,11 @@ export function authorizedKeyScript(p: AuthorizedKeyParams): string {
     p.path !== undefined ? `f=${remotePathWord(p.path)}` : `f="$h/.ssh/authorized_keys"`,
     p.follow ? `[ -L "$f" ] && f=$(readlink -f -- "$f")` : ':',
     `o keyfile "$f"`,
-    `if [ -f "$f" ]; then printf 'content\\0'; exec cat -- "$f"; fi`,
+    `if [ -f "$f" ]; then`,
+    `  printf 'content\\0'`,
+    `  if [ -r "$f" ]; then c=; i=0; while [ $i -lt 32 ] && IFS= read -r l; do c="$c$l$__nl"; i=$((i + 1)); done < "$f"; [ $i -lt 32 ] && { printf '%s%s' "$c" "$l"; exit 0; }; fi`,
+    `  exec cat -- "$f"`,
+    `fi`,
     'exit 0',
   ].join('\n');
 }
