@@ -24,21 +24,9 @@ import {
 } from '../src/pipeline/handlers/log-analysis/index.js';
 import { PLANTS, syntheticLog } from '../src/pipeline/loadgen/synthetic-logs.js';
 import { HandlerInputError, type HandlerContext, type SeenStore } from '../src/pipeline/handlers/types.js';
+import { memorySeenStore } from '../src/pipeline/seen-store.js';
 
-/** The SeenStore contract over a Set per namespace (what Redis SADD gives the workers). */
-function setStore(): SeenStore & { sets: Map<string, Set<string>> } {
-  const sets = new Map<string, Set<string>>();
-  return {
-    sets,
-    async addNew(namespace, keys) {
-      let set = sets.get(namespace);
-      if (!set) sets.set(namespace, (set = new Set()));
-      const fresh: string[] = [];
-      for (const k of keys) if (!set.has(k)) (set.add(k), fresh.push(k));
-      return fresh;
-    },
-  };
-}
+const setStore = memorySeenStore;
 
 function context(seen: SeenStore = setStore()): HandlerContext {
   return { seen, signal: new AbortController().signal, modelDir: '/nonexistent' };

@@ -2,6 +2,7 @@ import { shJoin, shQuote } from '../util/shlex.js';
 import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, parsePairs, varString } from './util/pkg-common.js';
 import { applyUnit, parseSystemdFields, planUnit, systemdProbeLines, type SystemdPlan, type SystemdState } from './systemd.js';
+import { serviceTransition } from './util/service-state.js';
 
 /**
  * service: systemd units where systemd runs (/run/systemd/system, or `ansible_service_mgr` says so),
@@ -102,26 +103,9 @@ export function planService(p: ServiceParams, s: ServiceState): ServicePlan {
     actions.push({ kind: 'run', what: `update-rc.d ${p.name} disable`, argv: ['update-rc.d', p.name, 'disable'] });
     enabled = false;
   }
-  switch (p.state) {
-    case 'started':
-      if (!running) actions.push(ctl('start'));
-      running = true;
-      break;
-    case 'stopped':
-      if (running) actions.push(ctl('stop'));
-      running = false;
-      break;
-    case 'restarted':
-      actions.push(ctl('restart'));
-      running = true;
-      break;
-    case 'reloaded':
-      actions.push(ctl(running ? 'reload' : 'start'));
-      running = true;
-      break;
-    default:
-      break;
-  }
+  const transition = serviceTransition(p.state, running);
+  if (transition.verb) actions.push(ctl(transition.verb));
+  running = transition.running;
   const predicts = p.state && actions.length ? { services: { [p.name]: running ? ('started' as const) : ('stopped' as const) } } : undefined;
   return {
     actions,

@@ -1,6 +1,7 @@
 import { shJoin, shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, parsePairs } from './util/pkg-common.js';
+import { serviceTransition } from './util/service-state.js';
 
 /**
  * systemd (ansible.builtin.systemd_service): units through systemctl. The probe reads, in ONE round
@@ -89,26 +90,9 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
     actions.push(sc('disable'));
     enabled = false;
   }
-  switch (p.state) {
-    case 'started':
-      if (!active) actions.push(sc('start'));
-      active = true;
-      break;
-    case 'stopped':
-      if (active) actions.push(sc('stop'));
-      active = false;
-      break;
-    case 'restarted':
-      actions.push(sc('restart'));
-      active = true;
-      break;
-    case 'reloaded':
-      actions.push(sc(active ? 'reload' : 'start'));
-      active = true;
-      break;
-    default:
-      break;
-  }
+  const transition = serviceTransition(p.state, active);
+  if (transition.verb) actions.push(sc(transition.verb));
+  active = transition.running;
   if ((p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') && isMasked) {
     throw new PkgModuleError(`Unable to start service ${name}: it is masked`);
   }

@@ -20,10 +20,11 @@ export function redisSeenStore(redis: Redis): SeenStore {
   };
 }
 
-/** The same contract in memory, for tests and single-process runs. */
-export function memorySeenStore(): SeenStore {
+/** The same contract in memory, for tests and single-process runs; `sets` shows what it holds. */
+export function memorySeenStore(): SeenStore & { sets: Map<string, Set<string>> } {
   const sets = new Map<string, Set<string>>();
   return {
+    sets,
     async addNew(namespace, keys) {
       let set = sets.get(namespace);
       if (!set) sets.set(namespace, (set = new Set()));
