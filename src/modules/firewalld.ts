@@ -1,7 +1,7 @@
 import { shQuote } from '../util/shlex.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './types.js';
 import { ModuleFailure } from './util/file-attrs.js';
-import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
+import { applySteps, type Step } from './util/run-steps.js';
 
 /**
  * firewalld (ansible.posix.firewalld): a port, service, source, interface or rich rule enabled or
@@ -142,13 +142,6 @@ async function probe(ctx: ModuleContext, p: FirewalldParams): Promise<FirewalldS
   return s;
 }
 
-async function apply(ctx: ModuleContext, _p: FirewalldParams, plan: Plan<Step>): Promise<ModuleResult> {
-  const base: ModuleResult = { changed: false, ...(plan.result ?? {}) };
-  if (!plan.actions.length) return base;
-  const out = await runSteps(ctx, plan.actions);
-  if (!out.ok) return { ...base, failed: true, msg: stepsFailureMessage(out.failed!) };
-  return { ...base, changed: true };
-}
 
 export const firewalld: ModuleDefinition<FirewalldParams, FirewalldState, Step> = {
   name: 'firewalld',
@@ -169,5 +162,5 @@ export const firewalld: ModuleDefinition<FirewalldParams, FirewalldState, Step> 
   },
   probe,
   plan: (p, s) => planFirewalld(p, s),
-  apply,
+  apply: (ctx, _p, plan) => applySteps(ctx, plan),
 };

@@ -1,7 +1,7 @@
 import { shQuote } from '../util/shlex.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './types.js';
 import { ModuleFailure } from './util/file-attrs.js';
-import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
+import { applySteps, type Step } from './util/run-steps.js';
 
 /**
  * hostname (ansible.builtin.hostname): the running host name and the permanent one. `use: systemd`
@@ -49,13 +49,6 @@ async function probe(ctx: ModuleContext): Promise<HostnameState> {
   return { current: cur.trim(), permanent: perm.trim().split(/\s+/)[0] ?? '', systemd: /^S$/m.test(rest), hostnamectl: /^H$/m.test(rest) };
 }
 
-async function apply(ctx: ModuleContext, _p: HostnameParams, plan: Plan<Step>): Promise<ModuleResult> {
-  const base: ModuleResult = { changed: false, ...(plan.result ?? {}) };
-  if (!plan.actions.length) return base;
-  const out = await runSteps(ctx, plan.actions);
-  if (!out.ok) return { ...base, failed: true, msg: stepsFailureMessage(out.failed!) };
-  return { ...base, changed: true };
-}
 
 export const hostname: ModuleDefinition<HostnameParams, HostnameState, Step> = {
   name: 'hostname',
@@ -66,5 +59,5 @@ export const hostname: ModuleDefinition<HostnameParams, HostnameState, Step> = {
   },
   probe,
   plan: planHostname,
-  apply,
+  apply: (ctx, _p, plan) => applySteps(ctx, plan),
 };

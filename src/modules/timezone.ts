@@ -1,7 +1,7 @@
 import { shQuote } from '../util/shlex.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './types.js';
 import { ModuleFailure } from './util/file-attrs.js';
-import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
+import { applySteps, type Step } from './util/run-steps.js';
 
 /**
  * timezone (community.general.timezone): the system time zone. With systemd running, through
@@ -74,13 +74,6 @@ async function probe(ctx: ModuleContext, p: TimezoneParams): Promise<TimezoneSta
   return s;
 }
 
-async function apply(ctx: ModuleContext, _p: TimezoneParams, plan: Plan<Step>): Promise<ModuleResult> {
-  const base: ModuleResult = { changed: false, ...(plan.result ?? {}) };
-  if (!plan.actions.length) return base;
-  const out = await runSteps(ctx, plan.actions);
-  if (!out.ok) return { ...base, failed: true, msg: stepsFailureMessage(out.failed!) };
-  return { ...base, changed: true };
-}
 
 export const timezone: ModuleDefinition<TimezoneParams, TimezoneState, Step> = {
   name: 'timezone',
@@ -90,5 +83,5 @@ export const timezone: ModuleDefinition<TimezoneParams, TimezoneState, Step> = {
   },
   probe,
   plan: planTimezone,
-  apply,
+  apply: (ctx, _p, plan) => applySteps(ctx, plan),
 };

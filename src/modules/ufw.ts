@@ -1,7 +1,7 @@
 import { shJoin } from '../util/shlex.js';
-import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { ModuleContext, ModuleDefinition, Plan } from './types.js';
 import { ModuleFailure } from './util/file-attrs.js';
-import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
+import { applySteps, type Step } from './util/run-steps.js';
 
 /**
  * ufw (community.general.ufw): the firewall's state (enabled, disabled, reset, reloaded) and rules
@@ -90,12 +90,6 @@ async function probe(ctx: ModuleContext): Promise<UfwState> {
   return s;
 }
 
-async function apply(ctx: ModuleContext, _p: UfwParams, plan: Plan<Step>): Promise<ModuleResult> {
-  if (!plan.actions.length) return { changed: false };
-  const out = await runSteps(ctx, plan.actions);
-  if (!out.ok) return { changed: false, failed: true, msg: stepsFailureMessage(out.failed!) };
-  return { changed: true };
-}
 
 export const ufw: ModuleDefinition<UfwParams, UfwState, Step> = {
   name: 'ufw',
@@ -114,5 +108,5 @@ export const ufw: ModuleDefinition<UfwParams, UfwState, Step> = {
   },
   probe,
   plan: (p, s) => planUfw(p, s),
-  apply,
+  apply: (ctx, _p, plan) => applySteps(ctx, plan),
 };

@@ -1,5 +1,5 @@
 import { shJoin } from '../../util/shlex.js';
-import type { ModuleContext } from '../types.js';
+import type { ModuleContext, ModuleResult, Plan } from '../types.js';
 
 /**
  * One step of a plan that runs programs on the host: an argv (quoted here, never through a shell's
@@ -50,4 +50,16 @@ export async function runSteps(ctx: ModuleContext, steps: readonly Step[], after
 
 export function stepsFailureMessage(f: NonNullable<StepsOutcome['failed']>): string {
   return `${f.what} failed (rc ${f.rc})${f.stderr ? `: ${f.stderr}` : ''}`;
+}
+
+/**
+ * The `apply` of a module whose plan is a list of steps: nothing to do → the plan's known result;
+ * else the steps in one command, changed, or failed naming the step that failed.
+ */
+export async function applySteps(ctx: ModuleContext, plan: Plan<Step>): Promise<ModuleResult> {
+  const base: ModuleResult = { changed: false, ...(plan.result ?? {}) };
+  if (!plan.actions.length) return base;
+  const out = await runSteps(ctx, plan.actions);
+  if (!out.ok) return { ...base, failed: true, msg: stepsFailureMessage(out.failed!) };
+  return { ...base, changed: true };
 }
