@@ -29,6 +29,8 @@ export interface PlaybookOptions {
   diffMode?: boolean;
   tags?: TagFilter;
   startAtTask?: string;
+  /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
+  strict?: boolean;
   step?: (task: TaskRef) => Promise<StepAnswer>;
   onEvent: EventSink;
   signal?: AbortSignal;
@@ -168,6 +170,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           emit: options.onEvent,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(startAt ? { startAt } : {}),
+          strict: !!options.strict,
           ...(options.step ? { step: options.step } : {}),
           stepContinue,
           play,

@@ -1,9 +1,10 @@
 import { FleetError } from '../../errors.js';
 import type { Vars } from '../../inventory/model.js';
-import { getModule, validateParams } from '../../modules/index.js';
+import { ModuleArgsError } from '../../modules/index.js';
 import type { ModuleResult, Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
+import { taskModule } from './task-module.js';
 import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -41,19 +42,13 @@ export function truthy(value: unknown): boolean {
 }
 
 function errorResult(error: unknown): ModuleResult {
+  // Bad arguments say what is wrong in the message itself, worded as Ansible's.
+  if (error instanceof ModuleArgsError) return { changed: false, failed: true, msg: error.message };
   if (error instanceof FleetError) {
     const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
     return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
   }
   return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
-}
-
-function dropOmitted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(dropOmitted);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== OMIT).map(([k, v]) => [k, dropOmitted(v)]));
-  }
-  return value;
 }
 
 function environmentFor(rt: Runtime, scope: Scope, task: TaskNode, vars: Vars): Record<string, string> | undefined {
@@ -86,9 +81,6 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
 
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
 async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
-  const module = getModule(task.module);
-  const args = dropOmitted(rt.templar.template(task.args, vars)) as Record<string, unknown>;
-  const params = validateParams(module.name, module.params, args, module);
   const delegate = keyword(scope, task, 'delegate_to');
   const target = delegate !== undefined ? String(rt.templar.template(delegate, vars)) : host;
   const targetVars = target === host ? vars : taskVars(rt.vars, target, { scoped: [] });
@@ -115,6 +107,9 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
   let result: ModuleResult = { changed: false };
   for (let n = 1; n <= retries + 1; n++) {
     try {
+      // Inside the retry loop: a task that cannot run its module fails like a module that failed,
+      // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
+      const { module, params } = taskModule(task, rt.templar, vars);
       result = await runModule({
         module,
         params,
