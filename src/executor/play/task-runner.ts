@@ -1,7 +1,7 @@
 import { FleetError } from '../../errors.js';
 import type { Vars } from '../../inventory/model.js';
 import { ModuleArgsError } from '../../modules/index.js';
-import type { ModuleResult, Predicted } from '../../modules/types.js';
+import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
 import { taskModule } from './task-module.js';
@@ -130,6 +130,14 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result = errorResult(error);
     }
     if (result.unreachable) break;
+    // As Ansible: a result says whether it failed (a non-zero rc counts), and a skipped one is not judged.
+    if (!('failed' in result)) result.failed = typeof result.rc === 'number' && result.rc !== 0;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = result[stream];
+      if (typeof text === 'string' && !(`${stream}_lines` in result)) result[`${stream}_lines`] = text === '' ? [] : text.split(/\r?\n/);
+    }
+    if (task.until) result.attempts = n;
+    if (result.skipped) break;
     if (task.changed_when && !result.failed) result.changed = rt.templar.conditional(task.changed_when, withResult(rt, host, layers, task, result));
     if (task.failed_when) {
       const failed = rt.templar.conditional(task.failed_when, withResult(rt, host, layers, task, result));
@@ -137,7 +145,6 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result.failed_when_result = failed;
     }
     if (!task.until) break;
-    result.attempts = n;
     if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
     if (n <= retries) {
       rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: retries + 1 - n, result, at: Date.now() });
@@ -199,7 +206,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         r = { ...r, [loopVar]: item, ansible_loop_var: loopVar, ...(control.index_var ? { [control.index_var]: i } : {}) };
         const label = control.label !== undefined ? String(rt.templar.template(control.label, itemVars)) : typeof item === 'string' ? item : JSON.stringify(item);
         const shown = noLog ? censor(r) : r;
-        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(r.diff && !noLog ? { diff: r.diff } : {}), at: Date.now() });
+        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(diffsOf(r.diff) && !noLog ? { diff: diffsOf(r.diff)! } : {}), at: Date.now() });
         results.push(r);
         if (r.unreachable) break;
         if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);

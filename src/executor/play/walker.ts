@@ -1,3 +1,4 @@
+import { diffsOf } from '../../modules/types.js';
 import pLimit from 'p-limit';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
@@ -163,7 +164,8 @@ function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_onc
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
   const state = rt.states.get(host);
   const ref = taskRef(task, scope);
-  const diff = rt.diffMode && Array.isArray(outcome.result.diff) ? { diff: outcome.result.diff } : {};
+  const diffs = diffsOf(outcome.result.diff);
+  const diff = rt.diffMode && diffs ? { diff: diffs } : {};
   rt.emit({
     type: 'host_result',
     host,
