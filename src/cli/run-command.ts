@@ -3,7 +3,7 @@ import { exitCodeFor, runAdhoc } from '../executor/adhoc.js';
 import { adhocJsonReporter } from '../output/adhoc-json.js';
 import { adhocTextReporter } from '../output/adhoc-text.js';
 import { colorWanted } from '../output/color.js';
-import { addConnectionOptions, addInventoryOptions, connectionOverrides, loadFromFlags, type CommonFlags } from './common-options.js';
+import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
 import { interruptSignal } from './interrupt.js';
 
 interface RunFlags extends CommonFlags {
@@ -25,6 +25,8 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   addInventoryOptions(cmd);
   addConnectionOptions(cmd);
   cmd.action(async (pattern: string, flags: RunFlags) => {
+    const config = loadConfigInto(flags);
+    if (flags.verbose > 0 && flags.output !== 'json') process.stdout.write(configBanner(config));
     const { inventory, extraVars } = await loadFromFlags(flags);
     const connection = await connectionOverrides(flags);
     const onEvent =
@@ -43,7 +45,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       limit: flags.limit,
       module: flags.moduleName,
       args: flags.args ?? '',
-      forks: flags.forks,
+      forks: flags.forks!,
       connection,
       extraVars,
       checkMode: !!flags.check,

@@ -144,6 +144,8 @@ export interface Play extends CommonKeywords {
   name: string;
   hosts: string;
   gather_facts: boolean | string;
+  /** The play wrote gather_facts itself (Ansible's `gathering: explicit` gathers only then). */
+  gather_facts_set?: boolean;
   vars_files: (string | string[])[];
   serial?: (number | string)[];
   strategy: Strategy;
