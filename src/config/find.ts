@@ -6,6 +6,8 @@ export interface FindEnv {
   env: NodeJS.ProcessEnv;
   cwd: string;
   home: string;
+  /** The system-wide file; /etc/ansible/ansible.cfg (tests point it elsewhere). */
+  systemFile?: string;
 }
 
 export interface FoundConfig {
@@ -35,7 +37,7 @@ export function expandUser(path: string, home: string): string {
  * directory holding ansible.cfg), ./ansible.cfg unless the directory is world-writable,
  * ~/.ansible.cfg, /etc/ansible/ansible.cfg.
  */
-export function findConfigFile({ env, cwd, home }: FindEnv): FoundConfig {
+export function findConfigFile({ env, cwd, home, systemFile = '/etc/ansible/ansible.cfg' }: FindEnv): FoundConfig {
   const warnings: string[] = [];
   const candidates: string[] = [];
   let fromEnv: string | undefined;
@@ -56,7 +58,7 @@ export function findConfigFile({ env, cwd, home }: FindEnv): FoundConfig {
   } catch {
     // An unreadable working directory is simply not a source.
   }
-  candidates.push(join(home, '.ansible.cfg'), '/etc/ansible/ansible.cfg');
+  candidates.push(join(home, '.ansible.cfg'), systemFile);
   const file = candidates.find(readable);
   if (fromEnv !== undefined && file !== fromEnv) warnings.push(`ANSIBLE_CONFIG names ${fromEnv}, which cannot be read; using ${file ?? 'no config file'}`);
   if (worldWritableCwd && file !== fromEnv) {

@@ -23,6 +23,7 @@ export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   home?: string;
+  systemFile?: string;
 }
 
 const TRUE = ['y', 'yes', 'on', '1', 'true', 't'];
@@ -113,7 +114,7 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? env.HOME ?? homedir();
-  const found = findConfigFile({ env, cwd, home });
+  const found = findConfigFile({ env, cwd, home, ...(options.systemFile ? { systemFile: options.systemFile } : {}) });
   const ini = found.file ? readIni(found.file) : undefined;
   const settings = new Map<string, Setting>();
   for (const def of SETTINGS) {
