@@ -81,7 +81,7 @@ function convert(def: SettingDef, raw: string, where: Where, env: NodeJS.Process
       return n;
     }
     case 'list':
-      return text === '' ? [] : text.split(',').map((x) => unquote(x.trim()));
+      return text.split(',').map((x) => unquote(x.trim()));
     case 'path':
       return path(text);
     case 'pathlist':
@@ -121,9 +121,10 @@ export function loadConfig(options: LoadConfigOptions = {}): FleetConfig {
     let setting: Setting | undefined;
     for (const name of def.env) {
       const raw = env[name];
-      // Ansible: an empty variable for a setting that is not a string falls back to its default.
-      if (raw === undefined || (raw === '' && def.type !== 'str')) continue;
-      setting = { value: convert(def, raw, { label: name, base: cwd }, env, home), origin: `env: ${name}` };
+      if (raw === undefined) continue;
+      // Ansible: an empty variable that does not convert (a number) means the default, file or not.
+      if (raw.trim() === '' && def.type === 'int') setting = { value: def.default, origin: 'default' };
+      else setting = { value: convert(def, raw, { label: name, base: cwd }, env, home), origin: `env: ${name}` };
     }
     if (!setting && ini) {
       for (const k of def.ini) {
