@@ -168,6 +168,21 @@ describe('inventory from the config: flag over env over file', () => {
 });
 
 describe('play settings from the config, on the local host', () => {
+  it('finds roles in roles_path, relative to the config file, and says which config file it used with -v', async () => {
+    const d = dirs();
+    mkdirSync(join(d.root, 'shared', 'greeter', 'tasks'), { recursive: true });
+    writeFileSync(join(d.root, 'shared', 'greeter', 'tasks', 'main.yml'), '- name: greet\n  debug: { msg: from the shared role }\n');
+    writeFileSync(join(d.cwd, 'site.yml'), '- hosts: localhost\n  gather_facts: false\n  roles: [greeter]\n');
+    const missing = await fleet(['play', 'site.yml'], d);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/greeter/);
+    writeFileSync(join(d.cwd, 'ansible.cfg'), '[defaults]\nroles_path = ../shared\n');
+    const r = await fleet(['play', 'site.yml', '-v'], d);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`Using ${join(d.cwd, 'ansible.cfg')} as config file`);
+    expect(r.stdout).toMatch(/TASK \[greeter : greet\][^]*"msg": "from the shared role"/);
+  });
+
   const PLAYS = [
     '- hosts: localhost',
     '  tasks:',
