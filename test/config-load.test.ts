@@ -87,6 +87,13 @@ describe('where the config file is found', () => {
     const c = w.load();
     expect(c.file).toBe(join(w.home, '.ansible.cfg'));
     expect(c.warnings.join('\n')).toMatch(/Ansible is being run in a world writable directory \(.*project\), ignoring it as an ansible.cfg source/);
+ 
+    // Also when no other file is found at all.
+    const alone = world({ 'project/ansible.cfg': '[defaults]\nforks = 4\n' });
+    chmodSync(alone.cwd, 0o777);
+    const none = alone.load();
+    expect(none.file).toBeUndefined();
+    expect(none.warnings.join('\n')).toMatch(/world writable directory/);
   });
 
   it('warns when ANSIBLE_CONFIG names nothing readable and goes on down the list', () => {

@@ -61,7 +61,7 @@ export function findConfigFile({ env, cwd, home, systemFile = '/etc/ansible/ansi
   candidates.push(join(home, '.ansible.cfg'), systemFile);
   const file = candidates.find(readable);
   if (fromEnv !== undefined && file !== fromEnv) warnings.push(`ANSIBLE_CONFIG names ${fromEnv}, which cannot be read; using ${file ?? 'no config file'}`);
-  if (worldWritableCwd && file !== fromEnv) {
+  if (worldWritableCwd && (fromEnv === undefined || file !== fromEnv)) {
     warnings.push(
       `Ansible is being run in a world writable directory (${cwd}), ignoring it as an ansible.cfg source. For more information see https://docs.ansible.com/ansible/devel/reference_appendices/config.html#cfg-in-world-writable-dir`,
     );
