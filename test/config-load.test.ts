@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyConfigToFlags, playSettings, type ConfigurableFlags } from '../src/cli/apply-config.js';
+import { applyConfigToFlags, colorFromConfig, playSettings, type ConfigurableFlags } from '../src/cli/apply-config.js';
 import { ConfigError, findConfigFile, formatConfigDump, loadConfig, parseIni } from '../src/config/index.js';
 
 function tmp(): string {
@@ -228,6 +228,13 @@ describe('the command line over the config', () => {
     expect(s).toMatchObject({ output: 'minimal', diff: false, profileTasks: false, timer: true, gathering: 'explicit', retryFiles: { enabled: true, savePath: join(cfg.cwd, 'retries') } });
     expect(s.warnings).toEqual([expect.stringMatching(/fleet has no "bogus" callback/)]);
     expect(playSettings({ output: 'json', diff: true }, cfg.load())).toMatchObject({ output: 'json', diff: true });
+  });
+
+  it('colours as Ansible decides: force_color over nocolor over the terminal', () => {
+    expect(colorFromConfig(world().load(), true)).toBe(true);
+    expect(colorFromConfig(world().load(), false)).toBe(false);
+    expect(colorFromConfig(world({ 'project/ansible.cfg': '[defaults]\nnocolor = 1\n' }).load(), true)).toBe(false);
+    expect(colorFromConfig(world({ 'project/ansible.cfg': '[defaults]\nnocolor = 1\n' }, { ANSIBLE_FORCE_COLOR: 'true' }).load(), false)).toBe(true);
   });
 
   it('leaves settings at their default alone, and uses /etc/ansible/hosts only when it is there', () => {

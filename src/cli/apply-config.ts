@@ -6,6 +6,7 @@ export type OutputFormat = 'text' | 'json' | 'yaml' | 'minimal';
 /** What ansible.cfg and ANSIBLE_* settle for `fleet play` beyond the shared flags. */
 export interface PlaySettings {
   diff: boolean;
+  color: boolean;
   output: OutputFormat;
   profileTasks: boolean;
   timer: boolean;
@@ -75,8 +76,15 @@ export function applyConfigToFlags(flags: ConfigurableFlags, config: FleetConfig
   if (flags.sshExtraArgs === undefined && configValue<string>(config, 'SSH_EXTRA_ARGS')) flags.sshExtraArgs = configValue<string>(config, 'SSH_EXTRA_ARGS');
 }
 
+/** Ansible's colour choice: force_color wins, then nocolor, then whether the stream is a terminal. */
+export function colorFromConfig(config: FleetConfig, auto: boolean): boolean {
+  if (configValue<boolean>(config, 'ANSIBLE_FORCE_COLOR')) return true;
+  if (configValue<boolean>(config, 'ANSIBLE_NOCOLOR')) return false;
+  return auto;
+}
+
 /** The play-only settings: output (stdout_callback), callbacks, gathering, roles_path, retry files. */
-export function playSettings(flags: { diff?: boolean; output?: string }, config: FleetConfig): PlaySettings {
+export function playSettings(flags: { diff?: boolean; output?: string }, config: FleetConfig, autoColor = false): PlaySettings {
   const warnings: string[] = [];
   let profileTasks = false;
   let timer = false;
@@ -90,6 +98,7 @@ export function playSettings(flags: { diff?: boolean; output?: string }, config:
   const savePath = configValue<string | null>(config, 'RETRY_FILES_SAVE_PATH');
   return {
     diff: flags.diff ?? configValue<boolean>(config, 'DIFF_ALWAYS'),
+    color: colorFromConfig(config, autoColor),
     output: (flags.output as OutputFormat | undefined) ?? OUTPUT_OF[stdout]!,
     profileTasks,
     timer,

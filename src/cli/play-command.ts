@@ -74,7 +74,7 @@ function writeRetryFile(playbook: string, hosts: string[], retry: PlaySettings['
 
 function reporterFor(flags: PlayFlags, settings: PlaySettings): EventSink {
   const write = (t: string) => process.stdout.write(t);
-  const color = colorWanted(process.stdout);
+  const color = settings.color;
   let sink: EventSink;
   if (settings.output === 'json') sink = playJsonReporter(write);
   else if (settings.output === 'minimal') sink = playMinimalReporter({ write, writeErr: (t) => process.stderr.write(t), color, diff: settings.diff });
@@ -117,7 +117,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
   addConnectionOptions(cmd);
   cmd.action(async (files: string[], flags: PlayFlags) => {
     const config = loadConfigInto(flags);
-    const settings = playSettings(flags, config);
+    const settings = playSettings(flags, config, colorWanted(process.stdout));
     for (const w of settings.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
     if (flags.verbose > 0 && (settings.output === 'text' || settings.output === 'yaml')) process.stdout.write(configBanner(config));
     const listing = flags.syntaxCheck || flags.listTasks || flags.listTags;

@@ -4,6 +4,7 @@ import { adhocJsonReporter } from '../output/adhoc-json.js';
 import { adhocTextReporter } from '../output/adhoc-text.js';
 import { colorWanted } from '../output/color.js';
 import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
+import { colorFromConfig } from './apply-config.js';
 import { interruptSignal } from './interrupt.js';
 
 interface RunFlags extends CommonFlags {
@@ -35,7 +36,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
         : adhocTextReporter({
             write: (t) => process.stdout.write(t),
             writeErr: (t) => process.stderr.write(t),
-            color: colorWanted(process.stdout),
+            color: colorFromConfig(config, colorWanted(process.stdout)),
             oneLine: !!flags.oneLine,
             verbosity: flags.verbose,
           });

@@ -82,6 +82,8 @@ export const SETTINGS: readonly SettingDef[] = [
   { name: 'DEFAULT_BECOME_ASK_PASS', type: 'bool', ini: [pe('become_ask_pass')], env: ['ANSIBLE_BECOME_ASK_PASS'], default: false, about: '-K' },
   { name: 'DEFAULT_TRANSPORT', type: 'str', ini: [d('transport')], env: ['ANSIBLE_TRANSPORT'], default: 'smart', choices: ['smart', 'ssh', 'local'], about: '-c (smart means ssh)' },
   { name: 'DEFAULT_VERBOSITY', type: 'int', min: 0, ini: [d('verbosity')], env: ['ANSIBLE_VERBOSITY'], default: 0, about: 'the number of -v' },
+  { name: 'ANSIBLE_NOCOLOR', type: 'bool', ini: [d('nocolor')], env: ['ANSIBLE_NOCOLOR'], default: false, about: 'no colours (NO_COLOR does the same)' },
+  { name: 'ANSIBLE_FORCE_COLOR', type: 'bool', ini: [d('force_color')], env: ['ANSIBLE_FORCE_COLOR'], default: false, about: 'colours even when not on a terminal (wins over nocolor, as in Ansible)' },
   { name: 'DIFF_ALWAYS', type: 'bool', ini: [{ section: 'diff', key: 'always' }], env: ['ANSIBLE_DIFF_ALWAYS'], default: false, about: '-D' },
   { name: 'DEFAULT_GATHERING', type: 'str', ini: [d('gathering')], env: ['ANSIBLE_GATHERING'], default: 'implicit', choices: ['implicit', 'explicit', 'smart'], about: 'when plays gather facts' },
   { name: 'RETRY_FILES_ENABLED', type: 'bool', ini: [d('retry_files_enabled')], env: ['ANSIBLE_RETRY_FILES_ENABLED', 'FLEET_RETRY_FILES_ENABLED'], default: false, about: 'write PLAYBOOK.retry with the failed hosts' },
