@@ -115,6 +115,19 @@ describe('fleet config dump', () => {
     }
   });
 
+  it.skipIf(!haveAnsibleConfig())('with no config, every default equals ansible-config dump but forks (50, deliberately)', async () => {
+    const d = dirs();
+    const env = { NO_COLOR: '' };
+    const [f, a] = await Promise.all([fleet(['config', 'dump'], d, env), run('ansible-config', ['dump'], d, env)]);
+    expect(f.code, f.stderr).toBe(0);
+    const ansible = new Map(a.stdout.split('\n').map((l) => [l.split('(')[0], l] as const));
+    const fleetBase = f.stdout.split('\n\n')[0]!.split('\n');
+    expect(fleetBase.length).toBeGreaterThan(20);
+    const differ = fleetBase.filter((l) => ansible.get(l.split('(')[0]!) !== l);
+    expect(differ).toEqual(['DEFAULT_FORKS(default) = 50']);
+    expect(ansible.get('DEFAULT_FORKS')).toBe('DEFAULT_FORKS(default) = 5');
+  });
+
   it('finds the file in Ansible order: ANSIBLE_CONFIG (file or directory), ./ansible.cfg, ~/.ansible.cfg', async () => {
     const d = dirs();
     mkdirSync(join(d.root, 'conf'));
