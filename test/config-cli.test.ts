@@ -215,6 +215,22 @@ describe('play settings from the config, on the local host', () => {
 
   const gathered = (out: string) => (out.match(/^TASK \[Gathering Facts\]/gm) ?? []).length;
 
+  it('[tags] run/skip add to -t/--skip-tags, display_skipped_hosts hides skips, module_name sets fleet run -m', async () => {
+    const d = dirs();
+    writeFileSync(
+      join(d.cwd, 'site.yml'),
+      '- hosts: localhost\n  gather_facts: false\n  tasks:\n    - { name: a, debug: { msg: a }, tags: [one] }\n    - { name: b, debug: { msg: b }, tags: [two] }\n    - { name: c, debug: { msg: c }, tags: [three] }\n    - { name: d, debug: { msg: d }, when: false }\n',
+    );
+    writeFileSync(join(d.cwd, 'ansible.cfg'), '[defaults]\ndisplay_skipped_hosts = false\nmodule_name = shell\n[tags]\nskip = three\n');
+    const r = await fleet(['play', 'site.yml', '--skip-tags', 'two'], d);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/^TASK \[(\w)\]/gm)).toEqual(['TASK [a]']);
+    expect(r.stdout).not.toMatch(/skipping/);
+    const adhoc = await fleet(['run', 'localhost', '-a', 'echo a | tr a b'], d);
+    expect(adhoc.code, adhoc.stderr).toBe(0);
+    expect(adhoc.stdout).toMatch(/^localhost \| CHANGED \| rc=0 >>\nb$/m);
+  });
+
   it('gathering: implicit gathers in every play, smart once per host, explicit only where asked', async () => {
     const d = dirs();
     writeFileSync(join(d.cwd, 'site.yml'), PLAYS);

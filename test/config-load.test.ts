@@ -230,6 +230,12 @@ describe('the command line over the config', () => {
     expect(playSettings({ output: 'json', diff: true }, cfg.load())).toMatchObject({ output: 'json', diff: true });
   });
 
+  it('adds [tags] run / skip to -t / --skip-tags, as Ansible does, and reads the display settings', () => {
+    const w = world({ 'project/ansible.cfg': '[defaults]\ndisplay_skipped_hosts = no\ncheck_mode_markers = yes\n[tags]\nrun = a, b\nskip = c\n' });
+    expect(playSettings({ tags: ['b', 'x'], skipTags: [] }, w.load())).toMatchObject({ tags: { only: ['a', 'b', 'x'], skip: ['c'] }, showSkipped: false, checkModeMarkers: true });
+    expect(playSettings({}, world().load())).toMatchObject({ tags: { only: [], skip: [] }, showSkipped: true, checkModeMarkers: false });
+  });
+
   it('colours as Ansible decides: force_color over nocolor over the terminal', () => {
     expect(colorFromConfig(world().load(), true)).toBe(true);
     expect(colorFromConfig(world().load(), false)).toBe(false);
@@ -248,7 +254,7 @@ describe('the command line over the config', () => {
 
 describe('fleet config dump', () => {
   it('prints NAME(origin) = value sorted, with CONFIG_FILE, and the ssh options under CONNECTION', () => {
-    const w = world({ 'project/ansible.cfg': '[defaults]\nforks = 7\nroles_path = r1:r2\nhost_key_checking = no\n[ssh_connection]\nssh_extra_args = -o A=1\n' }, { ANSIBLE_REMOTE_USER: 'me' });
+    const w = world({ 'project/ansible.cfg': '[defaults]\nforks = 7\nroles_path = r1:r2\nhost_key_checking = no\n[ssh_connection]\nssh_extra_args = -o A=1\n' }, { ANSIBLE_REMOTE_USER: 'me', ANSIBLE_CHECK_MODE_MARKERS: 'yes' });
     const file = join(w.cwd, 'ansible.cfg');
     expect(formatConfigDump(w.load(), { onlyChanged: true })).toBe(
       [
@@ -257,6 +263,13 @@ describe('fleet config dump', () => {
         'DEFAULT_REMOTE_USER(env: ANSIBLE_REMOTE_USER) = me',
         `DEFAULT_ROLES_PATH(${file}) = ['${join(w.cwd, 'r1')}', '${join(w.cwd, 'r2')}']`,
         `HOST_KEY_CHECKING(${file}) = False`,
+        '',
+        'CALLBACK:',
+        '========',
+        '',
+        'default:',
+        '_______',
+        'check_mode_markers(env: ANSIBLE_CHECK_MODE_MARKERS) = True',
         '',
         'CONNECTION:',
         '==========',

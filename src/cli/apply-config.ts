@@ -6,6 +6,10 @@ export type OutputFormat = 'text' | 'json' | 'yaml' | 'minimal';
 /** What ansible.cfg and ANSIBLE_* settle for `fleet play` beyond the shared flags. */
 export interface PlaySettings {
   diff: boolean;
+  /** -t / --skip-tags with TAGS_RUN / TAGS_SKIP added, as Ansible adds them. */
+  tags: { only: string[]; skip: string[] };
+  showSkipped: boolean;
+  checkModeMarkers: boolean;
   color: boolean;
   output: OutputFormat;
   profileTasks: boolean;
@@ -76,6 +80,10 @@ export function applyConfigToFlags(flags: ConfigurableFlags, config: FleetConfig
   if (flags.sshExtraArgs === undefined && configValue<string>(config, 'SSH_EXTRA_ARGS')) flags.sshExtraArgs = configValue<string>(config, 'SSH_EXTRA_ARGS');
 }
 
+function union(a: string[], b: string[]): string[] {
+  return [...new Set([...a, ...b].map((t) => t.trim()).filter(Boolean))];
+}
+
 /** Ansible's colour choice: force_color wins, then nocolor, then whether the stream is a terminal. */
 export function colorFromConfig(config: FleetConfig, auto: boolean): boolean {
   if (configValue<boolean>(config, 'ANSIBLE_FORCE_COLOR')) return true;
@@ -84,7 +92,7 @@ export function colorFromConfig(config: FleetConfig, auto: boolean): boolean {
 }
 
 /** The play-only settings: output (stdout_callback), callbacks, gathering, roles_path, retry files. */
-export function playSettings(flags: { diff?: boolean; output?: string }, config: FleetConfig, autoColor = false): PlaySettings {
+export function playSettings(flags: { diff?: boolean; output?: string; tags?: string[]; skipTags?: string[] }, config: FleetConfig, autoColor = false): PlaySettings {
   const warnings: string[] = [];
   let profileTasks = false;
   let timer = false;
@@ -98,6 +106,9 @@ export function playSettings(flags: { diff?: boolean; output?: string }, config:
   const savePath = configValue<string | null>(config, 'RETRY_FILES_SAVE_PATH');
   return {
     diff: flags.diff ?? configValue<boolean>(config, 'DIFF_ALWAYS'),
+    tags: { only: union(configValue<string[]>(config, 'TAGS_RUN'), flags.tags ?? []), skip: union(configValue<string[]>(config, 'TAGS_SKIP'), flags.skipTags ?? []) },
+    showSkipped: configValue<boolean>(config, 'DISPLAY_SKIPPED_HOSTS'),
+    checkModeMarkers: configValue<boolean>(config, 'CHECK_MODE_MARKERS'),
     color: colorFromConfig(config, autoColor),
     output: (flags.output as OutputFormat | undefined) ?? OUTPUT_OF[stdout]!,
     profileTasks,

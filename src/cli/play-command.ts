@@ -87,6 +87,8 @@ function reporterFor(flags: PlayFlags, settings: PlaySettings): EventSink {
       diff: settings.diff,
       checkMode: !!flags.check,
       results: settings.output === 'yaml' ? 'yaml' : 'json',
+      showSkipped: settings.showSkipped,
+      checkModeMarkers: settings.checkModeMarkers,
     });
   }
   if (!settings.profileTasks && !settings.timer) return sink;
@@ -130,7 +132,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     }
     if (flags.listTasks || flags.listTags) {
       playbooks.forEach((pb, i) =>
-        process.stdout.write(formatListing(pb, { tasks: !!flags.listTasks, tags: !!flags.listTags, only: flags.tags, skip: flags.skipTags, path: files[i]! }) + '\n'),
+        process.stdout.write(formatListing(pb, { tasks: !!flags.listTasks, tags: !!flags.listTags, only: settings.tags.only, skip: settings.tags.skip, path: files[i]! }) + '\n'),
       );
       return;
     }
@@ -151,7 +153,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       checkMode: !!flags.check,
       diffMode: settings.diff,
       gathering: settings.gathering,
-      tags: { only: flags.tags, skip: flags.skipTags },
+      tags: settings.tags,
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       ...(flags.step ? { step: askStep } : {}),
       onEvent,

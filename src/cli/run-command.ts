@@ -5,10 +5,11 @@ import { adhocTextReporter } from '../output/adhoc-text.js';
 import { colorWanted } from '../output/color.js';
 import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
 import { colorFromConfig } from './apply-config.js';
+import { configValue } from '../config/index.js';
 import { interruptSignal } from './interrupt.js';
 
 interface RunFlags extends CommonFlags {
-  moduleName: string;
+  moduleName?: string;
   args?: string;
   oneLine?: boolean;
   check?: boolean;
@@ -19,7 +20,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
     .command('run')
     .description('run one module (default: command) on every host matching a pattern, in parallel')
     .argument('<pattern>', 'host pattern: all, a group, a host, a:b, a:&b, a:!b, web*, ~regex, group[0]')
-    .option('-m, --module-name <name>', 'module to run', 'command')
+    .option('-m, --module-name <name>', 'module to run (default command, or module_name in ansible.cfg)')
     .option('-a, --args <args>', 'module arguments (free-form for command/shell/raw, else k=v or JSON)')
     .option('-o, --one-line', 'condense output to one line per host')
     .option('-C, --check', "don't make any changes; predict what would change");
@@ -44,7 +45,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
       inventory,
       pattern,
       limit: flags.limit,
-      module: flags.moduleName,
+      module: flags.moduleName ?? configValue<string>(config, 'DEFAULT_MODULE_NAME'),
       args: flags.args ?? '',
       forks: flags.forks!,
       connection,

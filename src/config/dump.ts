@@ -17,23 +17,30 @@ function pyRepr(value: unknown, top: boolean): string {
 
 /**
  * `ansible-config dump [--only-changed]`: `NAME(origin) = value`, sorted by name, CONFIG_FILE
- * included; ssh connection options follow under ansible-config's `CONNECTION:` / `ssh:` headings
- * (as `-t all` prints them).
+ * included; plugin options (ssh's args, the default callback's check_mode_markers) follow under
+ * ansible-config's `CONNECTION:` / `ssh:` style headings, as `-t all` prints them.
  */
 export function formatConfigDump(config: FleetConfig, options: { onlyChanged?: boolean } = {}): string {
-  const base: string[] = [];
-  const ssh: string[] = [];
-  const shown = (origin: string) => !options.onlyChanged || origin !== 'default';
-  base.push(`CONFIG_FILE() = ${config.file ?? 'None'}`);
+  const base: string[] = [`CONFIG_FILE() = ${config.file ?? 'None'}`];
+  /** plugin type -> plugin name -> lines */
+  const plugins = new Map<string, Map<string, string[]>>();
   for (const def of SETTINGS) {
     const s = config.settings.get(def.name)!;
-    if (!shown(s.origin)) continue;
-    if (def.plugin) ssh.push(`${def.plugin.key}(${s.origin}) = ${pyRepr(s.value, true)}`);
-    else base.push(`${def.name}(${s.origin}) = ${pyRepr(s.value, true)}`);
+    if (options.onlyChanged && s.origin === 'default') continue;
+    if (!def.plugin) {
+      base.push(`${def.name}(${s.origin}) = ${pyRepr(s.value, true)}`);
+      continue;
+    }
+    const byName = plugins.get(def.plugin.type) ?? new Map<string, string[]>();
+    plugins.set(def.plugin.type, byName);
+    byName.set(def.plugin.name, [...(byName.get(def.plugin.name) ?? []), `${def.plugin.key}(${s.origin}) = ${pyRepr(s.value, true)}`]);
   }
-  base.sort();
-  ssh.sort();
-  const lines = [...base];
-  if (ssh.length) lines.push('', 'CONNECTION:', '='.repeat('CONNECTION'.length), '', 'ssh:', '_'.repeat('ssh'.length), ...ssh);
+  const lines = base.sort();
+  for (const type of [...plugins.keys()].sort()) {
+    const title = type.toUpperCase();
+    lines.push('', `${title}:`, '='.repeat(title.length));
+    const byName = plugins.get(type)!;
+    for (const name of [...byName.keys()].sort()) lines.push('', `${name}:`, '_'.repeat(name.length), ...byName.get(name)!.sort());
+  }
   return lines.join('\n') + '\n';
 }

@@ -25,8 +25,8 @@ export interface SettingDef {
   min?: number;
   /** What fleet does with it, for docs and errors. */
   about: string;
-  /** A connection plugin option: ansible-config shows it as `ssh_args` under CONNECTION / ssh. */
-  plugin?: { type: 'connection'; name: 'ssh'; key: string };
+  /** A plugin option: ansible-config shows it by its key under the plugin type and name (CONNECTION / ssh). */
+  plugin?: { type: 'connection' | 'callback'; name: string; key: string };
 }
 
 const d = (key: string): IniKey => ({ section: 'defaults', key });
@@ -104,6 +104,19 @@ export const SETTINGS: readonly SettingDef[] = [
     env: ['ANSIBLE_CALLBACK_WHITELIST', 'ANSIBLE_CALLBACKS_ENABLED'],
     default: [],
     about: 'profile_tasks and timer',
+  },
+  { name: 'TAGS_RUN', type: 'list', ini: [{ section: 'tags', key: 'run' }], env: ['ANSIBLE_RUN_TAGS'], default: [], about: 'tags always selected, added to -t' },
+  { name: 'TAGS_SKIP', type: 'list', ini: [{ section: 'tags', key: 'skip' }], env: ['ANSIBLE_SKIP_TAGS'], default: [], about: 'tags always skipped, added to --skip-tags' },
+  { name: 'DEFAULT_MODULE_NAME', type: 'str', ini: [d('module_name')], env: [], default: 'command', about: 'fleet run -m' },
+  { name: 'DISPLAY_SKIPPED_HOSTS', type: 'bool', ini: [d('display_skipped_hosts')], env: ['ANSIBLE_DISPLAY_SKIPPED_HOSTS'], default: true, about: 'print skipping: lines' },
+  {
+    name: 'CHECK_MODE_MARKERS',
+    type: 'bool',
+    ini: [d('check_mode_markers')],
+    env: ['ANSIBLE_CHECK_MODE_MARKERS'],
+    default: false,
+    plugin: { type: 'callback', name: 'default', key: 'check_mode_markers' },
+    about: '[CHECK MODE] on banners with --check',
   },
   { name: 'SSH_ARGS', type: 'str', ini: [ssh('ssh_args')], env: ['ANSIBLE_SSH_ARGS'], default: '-C -o ControlMaster=auto -o ControlPersist=60s', plugin: { type: 'connection', name: 'ssh', key: 'ssh_args' }, about: 'ssh options before the common ones' },
   { name: 'SSH_COMMON_ARGS', type: 'str', ini: [ssh('ssh_common_args')], env: ['ANSIBLE_SSH_COMMON_ARGS'], default: '', plugin: { type: 'connection', name: 'ssh', key: 'ssh_common_args' }, about: '--ssh-common-args' },
