@@ -88,4 +88,32 @@ describe('a task with a problem of its own fails when it runs', () => {
     const strict = await fleet(['play', join(DIR, 'strict.yaml'), '--syntax-check', '--strict']);
     expect(strict.code).toBe(4);
   });
+
+  it('a notify naming no handler stops the run when it fires, exit 1, as Ansible', async () => {
+    const r = await fleet(['play', join(DIR, 'run-errors.yaml'), '-i', lab().inventoryPath]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/TASK \[notifies a handler that does not exist\]/);
+    expect(r.stderr).toMatch(/ERROR! \S*run-errors\.yaml:10, task "notifies a handler that does not exist": The requested handler 'no such handler' was not found in either the main handlers list nor in the listening handlers list/);
+    expect(r.stdout).not.toMatch(/TASK \[after the missing handler\]/);
+    expect(r.stdout).not.toMatch(/PLAY RECAP/);
+  });
+
+  it('--start-at-task naming no task runs nothing (includes included) and prints Ansible\'s error, exit 0', async () => {
+    const r = await fleet(['play', join(DIR, 'run-errors.yaml'), '-i', lab().inventoryPath, '--start-at-task', 'no such task']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^ \[ERROR\]: No matching task "no such task" found\. Note: --start-at-task can only follow static includes\.$/m);
+    expect(r.stdout).not.toMatch(/TASK \[/);
+    expect(r.stdout).toMatch(/^node1\s+: ok=0\s+changed=0\s+unreachable=0\s+failed=0\s+skipped=0/m);
+  });
+
+  it('a pattern part matching nothing is warned about; a --limit leaving no host stops the run, exit 1', async () => {
+    const pb = join(DIR, 'strict.yaml');
+    const r = await fleet(['play', pb, '-i', lab().inventoryPath, '--limit', 'nomatch']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\[WARNING\]: Could not match supplied host pattern, ignoring: nomatch/);
+    expect(r.stderr).toMatch(/ERROR! Specified inventory, host pattern and\/or --limit leaves us with no hosts to target\./);
+    const partial = await fleet(['play', pb, '-i', lab().inventoryPath, '--limit', 'node1,nomatch']);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stderr).toMatch(/\[WARNING\]: Could not match supplied host pattern, ignoring: nomatch/);
+  });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { FleetError, UsageError } from '../errors.js';
 import { runPlaybook } from '../executor/play/run-playbook.js';
 import type { StepAnswer } from '../executor/play/runtime.js';
 import { exitCodeFor } from '../executor/adhoc.js';
@@ -147,6 +147,14 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       return;
     }
     const { inventory, extraVars } = await loadFromFlags(flags);
+    if (flags.limit.length) {
+      // As ansible-playbook: a --limit that leaves no host at all stops before any play.
+      const limited = selectHosts(inventory, 'all', flags.limit, { cwd: process.cwd() });
+      if (!limited.hosts.length) {
+        for (const part of limited.unmatched) warn(`Could not match supplied host pattern, ignoring: ${part}`);
+        throw new FleetError('NO_HOSTS', 'Specified inventory, host pattern and/or --limit leaves us with no hosts to target.');
+      }
+    }
     if (flags.listHosts) {
       process.stdout.write(formatHostList(playbooks, (p) => selectHosts(inventory, p, flags.limit, { cwd: process.cwd() }).hosts) + '\n');
       return;

@@ -32,6 +32,8 @@ export interface TaskRef {
 export type FleetEvent =
   | { type: 'run_start'; hosts: string[]; task: TaskRef; at: number }
   | { type: 'warning'; message: string }
+  /** A problem of the run that is not a host's (Ansible's `[ERROR]:` lines), e.g. --start-at-task matching no task. */
+  | { type: 'error'; message: string }
   | { type: 'playbook_start'; file: string; checkMode: boolean; at: number }
   | { type: 'play_start'; name: string; hosts: string[]; at: number }
   | { type: 'task_start'; task: TaskRef; at: number }

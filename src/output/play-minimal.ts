@@ -42,6 +42,7 @@ export function playMinimalReporter(options: PlayMinimalReporterOptions): (event
   const warn = (message: string) => options.writeErr(stringc(`[WARNING]: ${message}`, COLOR.warn, options.color) + '\n');
   return (event) => {
     if (event.type === 'warning') return warn(event.message);
+    if (event.type === 'error') return options.writeErr(stringc(` [ERROR]: ${event.message}`, COLOR.error, options.color) + '\n');
     if (event.type === 'run_end') {
       if (event.interrupted) warn('interrupted: tasks and hosts not yet started were skipped');
       return;

@@ -274,6 +274,9 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
       case 'warning':
         warn(event.message);
         break;
+      case 'error':
+        warn(event.message, ' [ERROR]', COLOR.error);
+        break;
       case 'run_end': {
         options.write(formatRecap(event.stats, { color, width }));
         if (checkMode && markers) banner('DRY RUN');

@@ -155,7 +155,8 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
         if (options.signal?.aborted) break;
         const templar = createTemplar({ baseDir: play.dir });
         const pattern = String(templar.template(play.hosts, extraVars));
-        const { hosts: matched } = selectHosts(options.inventory, pattern, options.limit ?? [], options.cwd ? { cwd: options.cwd } : {});
+        const { hosts: matched, unmatched } = selectHosts(options.inventory, pattern, options.limit ?? [], options.cwd ? { cwd: options.cwd } : {});
+        for (const part of unmatched) options.onEvent({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${part}` });
         const hosts = orderHosts(matched, play.order).filter((h) => !states.get(h).failed && !states.get(h).unreachable);
         if (!hosts.length) {
           options.onEvent({ type: 'play_start', name: play.name, hosts: [], at: Date.now() });
@@ -236,6 +237,9 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
     }
   } finally {
     await pool.closeAll();
+  }
+  if (startAt !== undefined && !options.signal?.aborted) {
+    options.onEvent({ type: 'error', message: `No matching task "${startAt}" found. Note: --start-at-task can only follow static includes.` });
   }
   const stats = states.stats();
   const elapsedMs = Date.now() - started;

@@ -5,6 +5,7 @@ import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
 import { taskModule } from './task-module.js';
+import { HandlerNotFoundError, handlerNames } from './handler-names.js';
 import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -236,6 +237,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
       ...(delegatedTo ? { delegatedTo } : {}),
     };
   } catch (error) {
+    if (error instanceof HandlerNotFoundError) throw error;
     result = errorResult(error);
     if (task.register) rt.states.get(host).setFacts[task.register] = result;
     return { status: statusOf(result), result: noLog ? censor(result) : result, ignored: false };
@@ -258,7 +260,11 @@ function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleR
     if (typeof r.add_group === 'string' && !r.failed) addToGroup(rt.inventory, r.add_group, host, (r.parent_groups as string[] | undefined) ?? ['all']);
   }
   if (result.changed && !result.failed && task.notify) {
-    for (const name of task.notify) state.notified.add(String(rt.templar.template(name, vars)));
+    for (const name of task.notify) {
+      const wanted = String(rt.templar.template(name, vars));
+      if (!rt.handlers.some((h) => handlerNames(h).includes(wanted))) throw new HandlerNotFoundError(wanted, task);
+      state.notified.add(wanted);
+    }
   }
 }
 

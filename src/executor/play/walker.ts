@@ -2,6 +2,7 @@ import { diffsOf } from '../../modules/types.js';
 import pLimit from 'p-limit';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
+import { handlerNames } from './handler-names.js';
 import { countResult } from '../events.js';
 import type { Runtime } from './runtime.js';
 import { interrupted } from './runtime.js';
@@ -47,6 +48,8 @@ async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: S
 /** include_tasks / include_role: load at run time, per distinct file, for the hosts that include it. */
 async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope: Scope): Promise<void> {
   if (!tagSelected(allTags(scope, node), rt.tags)) return;
+  // --start-at-task follows static imports only, as in Ansible: includes before the start are not run.
+  if (rt.startAt !== undefined) return;
   if (node.problem) {
     // An include fleet cannot expand fails where it runs, like any task with its own problem.
     const { kind: _kind, action, target: _target, options: _options, baseDir: _baseDir, apply: _apply, ...keywords } = node;
@@ -239,7 +242,7 @@ async function runMeta(rt: Runtime, task: TaskNode, hosts: string[], scope: Scop
 /** Run notified handlers, in the order they are defined, each once per notified host. */
 export async function runHandlers(rt: Runtime, hosts: readonly string[]): Promise<void> {
   for (const handler of rt.handlers) {
-    const names = [handler.name, ...(handler.listen ?? []), handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined].filter((n): n is string => !!n);
+    const names = handlerNames(handler);
     const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
     if (!notified.length) continue;
     rt.announced.delete(handler);
