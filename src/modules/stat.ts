@@ -127,7 +127,7 @@ function makedev(major: number, minor: number): number {
 const num = (s: string | undefined): number => Number(s ?? 'NaN');
 
 /** The `stat` dict Ansible returns, from the raw fields. */
-export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'checksum_algorithm' | 'get_mime'>): Record<string, unknown> | string {
+export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'checksum_algorithm' | 'get_mime'> & { get_attributes?: boolean }): Record<string, unknown> | string {
   if (fields.exists !== '1') return { exists: false };
   const raw = (fields.stat ?? '').split('|');
   const f: Record<string, string> = {};
@@ -191,6 +191,12 @@ export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'c
       out.mimetype = m[1]!.trim();
       out.charset = m[2]!.trim();
     }
+  }
+  if (p.get_attributes) {
+    // As Ansible's: without lsattr, or where it fails (tmpfs, overlayfs), the keys are there, empty.
+    out.version = null;
+    out.attributes = [];
+    out.attr_flags = '';
   }
   if (fields.attr !== undefined) {
     const a = /^\s*(\S+)\s+(\S+)\s/.exec(fields.attr);
