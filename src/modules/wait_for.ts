@@ -1,8 +1,7 @@
-import { isIPv4 } from 'node:net';
 import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
 import { remotePathWord } from './util/remote-path.js';
-import { procNetHex, TCP_STATE_IDS } from './util/tcp-hex.js';
+import { isIPv4, procNetHex, TCP_STATE_IDS } from './util/tcp-hex.js';
 import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js';
 
 /**

@@ -1,4 +1,27 @@
-import { isIPv4, isIPv6 } from 'node:net';
+/** An IPv4 literal (four decimal octets). */
+export function isIPv4(ip: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  return !!m && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+/** An IPv6 literal: up to 8 hex groups, at most one `::`, optionally an IPv4 tail. */
+export function isIPv6(ip: string): boolean {
+  if (!ip.includes(':') || ip.split('::').length > 2) return false;
+  let text = ip;
+  let extra = 0;
+  const v4 = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4) {
+    if (!isIPv4(v4[1]!)) return false;
+    text = text.slice(0, -v4[1]!.length) + '0';
+    extra = 1;
+  }
+  const groups = text.split(':');
+  const compressed = text.includes('::');
+  const named = groups.filter((g) => g !== '');
+  if (!named.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  // The IPv4 tail stands for two groups (one placeholder plus `extra`).
+  return compressed ? named.length + extra <= 7 : named.length === groups.length && named.length + extra === 8;
+}
 
 /**
  * Addresses as /proc/net/tcp and tcp6 print them: each 4-byte word of the address in host (little
