@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getModule, validateParams } from '../src/modules/index.js';
+import { file } from '../src/modules/file.js';
+import { statFacts, statScript, type StatParams } from '../src/modules/stat.js';
 import { parseLocalGroupProbe, planGroup, type GroupParams } from '../src/modules/group.js';
 import { parseServiceProbe, planService, type ServiceParams } from '../src/modules/service.js';
 import { planUnit } from '../src/modules/systemd.js';
@@ -242,5 +244,25 @@ describe('service: the backend\'s parameters', () => {
       ['sleep', '2'],
       ['service', 'demo', 'start'],
     ]);
+  });
+});
+
+describe('what the file and stat targets call', () => {
+  it('file _diff_peek answers appears_binary and changes nothing', async () => {
+    const p = params<Record<string, unknown>>('file', { path: '/x', _diff_peek: true });
+    const commands: string[] = [];
+    const ctx = { run: async (c: string) => (commands.push(c), { rc: 0, stdout: Buffer.from('binary\n'), stderr: Buffer.alloc(0) }) } as never;
+    const s = await file.probe(ctx, p as never);
+    const plan = file.plan(p as never, s);
+    expect(plan.actions).toEqual([]);
+    expect(await file.apply(ctx, p as never, plan)).toEqual({ changed: false, path: '/x', appears_binary: true });
+    expect(commands[0]).toContain('head -c 8192');
+  });
+  it('stat get_md5 adds md5 for a regular readable file', () => {
+    const p = params<StatParams>('stat', { path: '/x', get_md5: true });
+    expect(statScript(p)).toContain('md5sum');
+    expect(statScript(params<StatParams>('stat', { path: '/x' }))).not.toContain('md5sum');
+    const facts = statFacts({ exists: '1', path: '/x', stat: '81a4|1|0|0|root|root|2|5|1|0|4096|0|0|1|2|3', md5: 'abc' }, p) as Record<string, unknown>;
+    expect(facts.md5).toBe('abc');
   });
 });
