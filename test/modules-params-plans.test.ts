@@ -49,9 +49,12 @@ describe('user: expires, password_lock, password ages', () => {
   });
 
   it('password_lock locks and unlocks with usermod; a new hash carries the lock itself', () => {
-    const lock = params<UserParams>('user', { name: 'alice', password_lock: true });
-    expect(argvs(planUser(lock, existing(lock, '$6$h', '1::::::')).actions)).toEqual([['usermod', '-L', 'alice']]);
-    expect(planUser(lock, existing(lock, '!$6$h', '1::::::')).actions).toEqual([]);
+    const lock = params<UserParams>('user', { name: 'alice', password_lock: true, expires: 1893456000 });
+    const locking = planUser(lock, existing(lock, '$6$h', '1::::::'));
+    expect(argvs(locking.actions)).toEqual([['usermod', '-e', '2030-01-01', '-L', 'alice']]);
+    expect(locking.diff![0]!.before).toContain('expires: never\npassword_locked: false\n');
+    expect(locking.diff![0]!.after).toContain('expires: 2030-01-01\npassword_locked: true\n');
+    expect(planUser(lock, existing(lock, '!$6$h', '1:::::21915:')).actions).toEqual([]);
     const unlock = params<UserParams>('user', { name: 'alice', password_lock: false });
     expect(argvs(planUser(unlock, existing(unlock, '!$6$h', '1::::::')).actions)).toEqual([['usermod', '-U', 'alice']]);
     expect(planUser(unlock, existing(unlock, '$6$h', '1::::::')).actions).toEqual([]);

@@ -222,6 +222,14 @@ export function expiresDate(expires: number): string {
   return expires < 0 ? '' : new Date(Math.floor(expires) * 1000).toISOString().slice(0, 10);
 }
 
+/** The diff's lines for the shadow attributes the task names: expiry (a date, or never) and the lock. */
+function shadowText(p: UserParams, expireDays: number, locked: boolean): string {
+  return attrText({
+    expires: p.expires === undefined ? undefined : expireDays < 0 ? 'never' : expiresDate(expireDays * 86400),
+    password_locked: p.password_lock === undefined ? undefined : locked,
+  });
+}
+
 /** usermod's `-e` when the expiry differs from shadow's (compared by date, as Ansible). */
 function expiresChange(p: UserParams, s: UserState): string[] {
   if (p.expires === undefined) return [];
@@ -456,8 +464,10 @@ function decideUser(p: UserParams, s: UserState): Omit<UserPlan, 'current'> {
   const pw = p.password !== undefined ? '<hidden>' : undefined;
   const diff: FileDiff[] = [
     {
-      before: describe(p.name, { ...cur, group: s.primaryGroup!, groups: s.groups ?? [] }, pw),
-      after: describe(p.name, after, passwordChanged ? '<hidden> (changed)' : pw),
+      before: describe(p.name, { ...cur, group: s.primaryGroup!, groups: s.groups ?? [] }, pw) + shadowText(p, s.expireDays ?? -1, hash.startsWith('!')),
+      after:
+        describe(p.name, after, passwordChanged ? '<hidden> (changed)' : pw) +
+        shadowText(p, p.expires === undefined ? (s.expireDays ?? -1) : p.expires < 0 ? -1 : Math.floor(p.expires / 86400), p.password_lock ?? hash.startsWith('!')),
       ...header,
     },
   ];
