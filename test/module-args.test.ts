@@ -50,10 +50,10 @@ describe('command plans', () => {
   it('quotes every word so no shell expansion happens, as the command module promises', () => {
     expect(command.plan(params({}), {}).actions).toEqual([{ kind: 'run', line: `echo '$HOME' '*'` }]);
   });
-  it('skips when creates exists or removes does not', () => {
-    expect(command.plan(params({ creates: '/x' }), { createsExists: true })).toMatchObject({ actions: [], skipped: true });
+  it('does not run when creates exists or removes does not (ok, as Ansible 2.14, not skipped)', () => {
+    expect(command.plan(params({ creates: '/x' }), { createsExists: true })).toMatchObject({ actions: [], result: { changed: false, msg: "Did not run command since '/x' exists" } });
     expect(command.plan(params({ creates: '/x' }), { createsExists: false }).actions).toHaveLength(1);
-    expect(command.plan(params({ removes: '/x' }), { removesExists: false })).toMatchObject({ actions: [], skipped: true });
+    expect(command.plan(params({ removes: '/x' }), { removesExists: false })).toMatchObject({ actions: [], result: { changed: false, msg: "Did not run command since '/x' does not exist" } });
   });
   it('runs shell text as it is, or through the executable given', () => {
     const p = validateParams('shell', shell.params, { _raw_params: 'echo $((6*7))', executable: '/bin/bash' }) as never;

@@ -131,7 +131,7 @@ describe('registry and parameters', () => {
   });
   it('rejects bad choices before any host is touched', () => {
     expect(() => params('stat', { path: '/x', checksum_algorithm: 'crc32' })).toThrow(/must be one of: md5, sha1/);
-    expect(() => params('wait_for', { port: 1, state: 'drained' })).toThrow(/must be one of: absent, present, started, stopped/);
+    expect(() => params('wait_for', { port: 1, state: 'emptied' })).toThrow(/^value of state must be one of: absent, drained, present, started, stopped, got: emptied$/);
     expect(() => params('meta', { _raw_params: 'flush_everything' })).toThrow(/must be one of/);
     expect(() => params('stat', {})).toThrow(/^missing required arguments: path$/);
   });

@@ -82,6 +82,8 @@ export interface CopyPlan extends Plan<CopyAction> {
   items: { dest: string; sha1?: string; size?: number; src?: string; current: RemoteFile; content?: Buffer }[];
   dest: string;
   tree: boolean;
+  /** remote_src directories: the `dest` Ansible reports (dest/basename(src) where dest was a directory). */
+  resultDest?: string;
 }
 
 function localTree(root: string): { rel: string; dir: boolean }[] {
@@ -141,6 +143,18 @@ async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
     }
   } else {
     srcName = posix.basename(p.src!);
+    const listing = await remoteDirListing(ctx, p.src!);
+    if (listing) {
+      tree = true;
+      // As for a controller directory: `src/` copies the contents, `src` the directory itself.
+      const srcRoot = p.src!.replace(/\/+$/, '') || '/';
+      const prefix = p.src!.endsWith('/') ? '' : posix.basename(srcRoot);
+      if (prefix) sources.push({ rel: prefix, dir: true });
+      for (const e of listing) {
+        const rel = prefix ? `${prefix}/${e.rel}` : e.rel;
+        sources.push(e.dir ? { rel, dir: true } : { rel, remote: posix.join(srcRoot, e.rel) });
+      }
+    }
   }
 
   if (!tree) {
@@ -187,25 +201,51 @@ export async function probeSingle(ctx: ModuleContext, p: CopyParams, source: { s
   }
 }
 
-type Source = { rel: string; src?: string; content?: Buffer; mode?: number; dir?: boolean };
+type Source = { rel: string; src?: string; content?: Buffer; mode?: number; dir?: boolean; remote?: string };
+
+/**
+ * remote_src: the directories and files under `src` on the host (links followed, as Ansible's
+ * local_follow default), or undefined when src is not a directory. Paths are relative, sorted.
+ */
+async function remoteDirListing(ctx: ModuleContext, src: string): Promise<{ rel: string; dir: boolean }[] | undefined> {
+  const s = remotePathWord(src);
+  const r = await ctx.run(`if [ -d ${s} ]; then cd -- ${s} && find -L . -mindepth 1 \\( -type d -printf 'd%P\\0' \\) -o \\( -type f -printf 'f%P\\0' \\); else printf 'notdir'; fi`);
+  const out = r.stdout.toString('utf8');
+  if (out === 'notdir') return undefined;
+  if (r.rc !== 0) throw new ModuleFailure(`cannot list ${src}: ${r.stderr.toString('utf8').trim()}`);
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((e) => ({ rel: e.slice(1), dir: e[0] === 'd' }))
+    .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
 
 async function probeTree(ctx: ModuleContext, p: CopyParams, sources: Source[], opts: ProbeOptions): Promise<CopyState> {
   // A tree: the dest directory, every directory and every file under it.
   const root = p.dest.replace(/\/+$/, '') || '/';
   const dirPaths = [root, ...sources.filter((s) => s.dir).map((s) => posix.join(root, s.rel))];
   const files = sources.filter((s) => !s.dir);
-  const paths: ProbePath[] = [...dirPaths.map((path) => ({ path, follow: true })), ...files.map((s) => ({ path: posix.join(root, s.rel), follow: p.follow }))];
+  const remotes = files.filter((s) => s.remote !== undefined);
+  const paths: ProbePath[] = [
+    ...dirPaths.map((path) => ({ path, follow: true })),
+    ...files.map((s) => ({ path: posix.join(root, s.rel), follow: p.follow })),
+    // remote_src: the sources on the host, for their checksums and modes.
+    ...remotes.map((s) => ({ path: s.remote!, follow: true })),
+  ];
   const r = await ctx.run(probeScript(paths, opts));
   if (r.rc !== 0) throw new ModuleFailure(`cannot read the state of ${p.dest}: ${r.stderr.toString('utf8').trim()}`);
   const pr = parseProbe(paths, r.stdout, opts);
   const dirs = pr.files.slice(0, dirPaths.length);
-  const items: CopyItem[] = files.map((s, i) => ({
-    dest: posix.join(root, s.rel),
-    src: s.src!,
-    content: s.content!,
-    srcMode: s.mode!,
-    current: pr.files[dirPaths.length + i]!,
-  }));
+  const remoteInfo = new Map(remotes.map((s, i) => [s.remote!, pr.files[dirPaths.length + files.length + i]!]));
+  const items: CopyItem[] = files.map((s, i) => {
+    const current = pr.files[dirPaths.length + i]!;
+    const dest = posix.join(root, s.rel);
+    if (s.remote !== undefined) {
+      const remote = remoteInfo.get(s.remote)!;
+      return { dest, src: s.remote, remote, srcMode: remote.mode, current };
+    }
+    return { dest, src: s.src!, content: s.content!, srcMode: s.mode!, current };
+  });
   return { items, dirs, ids: pr, umask: pr.umask, tree: true, dest: root };
 }
 
@@ -252,7 +292,9 @@ export function planCopy(p: CopyParams, s: CopyState): CopyPlan {
     planned.push({ dest: item.dest, ...(srcSha1 ? { sha1: srcSha1 } : {}), ...(size !== undefined ? { size } : {}), ...(item.src ? { src: item.src } : {}), current: cur, ...(content ? { content } : {}) });
     if (cur.exists && cur.type === 'directory') throw new ModuleFailure(`dest ${item.dest} is a directory`, { dest: item.dest });
     if (cur.exists && !p.force) continue;
-    const modeSpec = p.mode === 'preserve' ? item.srcMode : p.mode;
+    // A file copied from a directory on the host keeps its source's mode (Ansible's copymode).
+    const implied = p.mode === undefined && s.tree && item.remote !== undefined;
+    const modeSpec = p.mode === 'preserve' || implied ? item.srcMode : p.mode;
     const ids = s.ids;
     const checkOwner = attrChanges({ owner: p.owner ?? null, group: p.group ?? null }, cur.exists ? cur : { ...cur, uid: -2, gid: -2 }, ids);
     if (checkOwner.error) throw new ModuleFailure(checkOwner.error, { dest: item.dest });
@@ -277,18 +319,24 @@ export function planCopy(p: CopyParams, s: CopyState): CopyPlan {
       continue;
     }
     // Same content: only the attributes, as Ansible's copy hands over to file.
-    const change: AttrChange = attrChanges({ mode: modeSpec ?? null, owner: p.owner ?? null, group: p.group ?? null }, cur, ids);
+    const change: AttrChange = attrChanges({ mode: implied ? null : (modeSpec ?? null), owner: p.owner ?? null, group: p.group ?? null }, cur, ids);
     if (change.changed) {
       actions.push({ kind: 'attrs', dest: item.dest, command: attrCommands(remotePathWord(item.dest), change) });
       diff.push(...attrDiff(item.dest, change.before, change.after));
     }
   }
   const predicts = { paths: Object.fromEntries([...s.dirs.map((d) => [d.path, 'directory'] as const), ...planned.map((i) => [i.dest, 'file'] as const)]) };
-  return { actions, ...(diff.length ? { diff } : {}), items: planned, dest: s.dest, tree: s.tree, predicts };
+  let resultDest: string | undefined;
+  if (s.tree && p.remote_src) {
+    const root = s.dirs[0];
+    const base = posix.basename(p.src!.endsWith('/') ? '' : p.src!);
+    resultDest = root?.exists && root.type === 'directory' ? (p.dest.endsWith('/') ? p.dest + base : `${p.dest}/${base}`) : p.dest;
+  }
+  return { actions, ...(diff.length ? { diff } : {}), items: planned, dest: s.dest, tree: s.tree, predicts, ...(resultDest !== undefined ? { resultDest, result: { dest: resultDest, src: p.src } } : {}) };
 }
 
 function resultFor(p: CopyParams, plan: CopyPlan, after: RemoteFile | undefined, changed: boolean, backups: Record<string, string>): ModuleResult {
-  if (plan.tree) return { changed, dest: plan.dest.endsWith('/') ? plan.dest : `${plan.dest}/`, src: p.src };
+  if (plan.tree) return { changed, dest: plan.resultDest !== undefined ? plan.resultDest : plan.dest.endsWith('/') ? plan.dest : `${plan.dest}/`, src: p.src };
   const item = plan.items[0]!;
   const result: ModuleResult = { changed, dest: item.dest };
   if (item.src !== undefined) result.src = item.src;

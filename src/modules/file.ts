@@ -432,7 +432,7 @@ async function apply(ctx: ModuleContext, p: FileParams, plan: Plan<FileAction>):
   return result;
 }
 
-export const file: ModuleDefinition<FileParams, FileState, FileAction> = {
+export const file: ModuleDefinition<FileParams & { _diff_peek?: boolean }, FileState | { diffPeek: boolean }, FileAction> = {
   name: 'file',
   aliases: ['ansible.builtin.file', 'ansible.legacy.file'],
   params: {
@@ -456,8 +456,17 @@ export const file: ModuleDefinition<FileParams, FileState, FileAction> = {
     serole: { type: 'str' },
     setype: { type: 'str' },
     seuser: { type: 'str' },
+    // Internal to Ansible's action plugins (their tests call it): does the file look binary?
+    _diff_peek: { type: 'bool' },
   },
-  probe,
-  plan: planFile,
-  apply,
+  probe: async (ctx, p) => (p._diff_peek !== undefined ? { diffPeek: await appearsBinary(ctx, p.path) } : probe(ctx, p)),
+  plan: (p, s) => ('diffPeek' in s ? { actions: [], result: { path: p.path, appears_binary: s.diffPeek } } : planFile(p, s)),
+  apply: async (ctx, p, plan) => (p._diff_peek !== undefined ? { changed: false, ...plan.result } : apply(ctx, p, plan)),
 };
+
+/** Ansible's diff peek: a NUL byte in the first 8192 bytes (false when the file cannot be read). */
+async function appearsBinary(ctx: ModuleContext, path: string): Promise<boolean> {
+  const f = remotePathWord(path);
+  const r = await ctx.run(`a=$(head -c 8192 -- ${f} 2>/dev/null | wc -c); b=$(head -c 8192 -- ${f} 2>/dev/null | tr -d '\\000' | wc -c); [ "$a" != "$b" ] && echo binary; exit 0`);
+  return r.stdout.toString('utf8').trim() === 'binary';
+}

@@ -14,6 +14,7 @@ import { script } from './script.js';
 import { set_fact } from './set_fact.js';
 import { setup } from './setup.js';
 import { stat } from './stat.js';
+import { tempfile } from './tempfile.js';
 import { wait_for } from './wait_for.js';
 // files: file, copy, template
 import { file } from './file.js';
@@ -69,6 +70,7 @@ const registry: readonly AnyModule[] = [
   debug,
   set_fact,
   stat,
+  tempfile,
   assert,
   fail,
   meta,

@@ -16,6 +16,8 @@ export interface StatParams {
   checksum_algorithm: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
   get_mime: boolean;
   get_attributes: boolean;
+  /** The old `md5` key (a regular readable file's md5, or null where md5sum fails). */
+  get_md5?: boolean;
 }
 
 /** The raw fields the snippet printed (key → value), or the file is missing. */
@@ -65,6 +67,9 @@ export function statScript(p: StatParams): string {
       `  else o checksum_error ${shQuote(tool)}; fi`,
       `fi`,
     );
+  }
+  if (p.get_md5) {
+    lines.push(`if [ $notlink = 1 ] && [ -f "$p" ] && [ -r "$p" ]; then if c=$(md5sum < "$p" 2>/dev/null); then o md5 "\${c%% *}"; else o md5 ''; fi; fi`);
   }
   if (p.get_mime) {
     lines.push(`command -v file >/dev/null 2>&1 && m=$(file ${p.follow ? '-L ' : ''}-b --mime-type --mime-encoding -- "$p" 2>/dev/null) && o mime "$m"`);
@@ -127,7 +132,7 @@ function makedev(major: number, minor: number): number {
 const num = (s: string | undefined): number => Number(s ?? 'NaN');
 
 /** The `stat` dict Ansible returns, from the raw fields. */
-export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'checksum_algorithm' | 'get_mime'>): Record<string, unknown> | string {
+export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'checksum_algorithm' | 'get_mime'> & { get_attributes?: boolean }): Record<string, unknown> | string {
   if (fields.exists !== '1') return { exists: false };
   const raw = (fields.stat ?? '').split('|');
   const f: Record<string, string> = {};
@@ -183,6 +188,7 @@ export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'c
     return `Could not hash file '${String(fields.path)}' with algorithm '${p.checksum_algorithm}': ${fields.checksum_error} is not available on the host`;
   }
   if (fields.checksum !== undefined) out.checksum = fields.checksum;
+  if (fields.md5 !== undefined) out.md5 = fields.md5 || null;
   if (p.get_mime) {
     out.mimetype = 'unknown';
     out.charset = 'unknown';
@@ -191,6 +197,12 @@ export function statFacts(fields: Record<string, string>, p: Pick<StatParams, 'c
       out.mimetype = m[1]!.trim();
       out.charset = m[2]!.trim();
     }
+  }
+  if (p.get_attributes) {
+    // As Ansible's: without lsattr, or where it fails (tmpfs, overlayfs), the keys are there, empty.
+    out.version = null;
+    out.attributes = [];
+    out.attr_flags = '';
   }
   if (fields.attr !== undefined) {
     const a = /^\s*(\S+)\s+(\S+)\s/.exec(fields.attr);
@@ -222,6 +234,7 @@ export const stat: ModuleDefinition<StatParams, StatState, never> = {
     checksum_algorithm: { type: 'str', default: 'sha1', choices: ALGOS, aliases: ['checksum', 'checksum_algo'] },
     get_mime: { type: 'bool', default: true, aliases: ['mime', 'mime_type', 'mime-type'] },
     get_attributes: { type: 'bool', default: true, aliases: ['attr', 'attributes'] },
+    get_md5: { type: 'bool', default: false },
   },
   probe: async (ctx: ModuleContext, p) => {
     const r = await ctx.run(statScript(p));

@@ -15,6 +15,18 @@ export interface SystemdParams {
   enabled?: boolean;
   daemon_reload: boolean;
   masked?: boolean;
+  daemon_reexec?: boolean;
+  /** systemctl's --user / --global (the unit manager of the connecting user, or of every user). */
+  scope?: 'system' | 'user' | 'global';
+  /** systemctl --no-block: queue the job without waiting for it. */
+  no_block?: boolean;
+  /** systemctl --force for enable and mask (replace conflicting symlinks). */
+  force?: boolean;
+}
+
+/** systemctl's options for a scope. */
+export function scopeArgs(scope: SystemdParams['scope']): string[] {
+  return scope === 'user' ? ['--user'] : scope === 'global' ? ['--global'] : [];
 }
 
 export interface SystemdState {
@@ -33,18 +45,22 @@ export type SystemdAction = { kind: 'systemctl'; argv: string[] };
 
 export interface SystemdPlan extends Plan<SystemdAction> {
   daemonReload: boolean;
+  daemonReexec?: boolean;
+  /** systemctl's scope options, for daemon-reload and daemon-reexec. */
+  scope?: string[];
   after: { active: boolean; enabled?: boolean; masked?: boolean };
 }
 
-export function systemdProbeLines(name: string | undefined): string[] {
+export function systemdProbeLines(name: string | undefined, scope?: SystemdParams['scope']): string[] {
+  const sc = scopeArgs(scope).join(' ');
   const lines = [`if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then o systemd 1; else o systemd 0; fi`];
   if (name) {
     const n = shQuote(name);
     lines.push(
       `if command -v systemctl >/dev/null 2>&1; then`,
-      `  o load "$(systemctl show -p LoadState --value -- ${n} 2>/dev/null)"`,
-      `  o active "$(systemctl is-active -- ${n} 2>/dev/null)"`,
-      `  o enabled "$(systemctl is-enabled -- ${n} 2>/dev/null)"`,
+      `  o load "$(systemctl ${sc} show -p LoadState --value -- ${n} 2>/dev/null)"`,
+      `  o active "$(systemctl ${sc} is-active -- ${n} 2>/dev/null)"`,
+      `  o enabled "$(systemctl ${sc} is-enabled -- ${n} 2>/dev/null)"`,
       `fi`,
     );
   }
@@ -65,11 +81,15 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
   const wantsUnit = p.state !== undefined || p.enabled !== undefined || p.masked !== undefined;
   if (!name) {
     if (wantsUnit) throw new PkgModuleError('systemd: name is required with state, enabled or masked');
-    return { actions, daemonReload: p.daemon_reload, after: { active: false } };
+    return { actions, daemonReload: p.daemon_reload, ...(p.daemon_reexec ? { daemonReexec: true } : {}), scope: scopeArgs(p.scope), after: { active: false } };
   }
   const missing = (s.load === 'not-found' || s.load === '') && s.enabled !== 'masked';
   if (missing && !s.predicted && wantsUnit && p.masked !== true) throw new PkgModuleError(`Could not find the requested service ${name}: ${host}`);
-  const sc = (...args: string[]): SystemdAction => ({ kind: 'systemctl', argv: ['systemctl', ...args, '--', name] });
+  const opts = [...scopeArgs(p.scope), ...(p.no_block ? ['--no-block'] : [])];
+  const sc = (...args: string[]): SystemdAction => ({
+    kind: 'systemctl',
+    argv: ['systemctl', ...opts, ...args, ...(p.force && (args[0] === 'enable' || args[0] === 'mask') ? ['--force'] : []), '--', name],
+  });
   const masked = s.enabled === 'masked' || s.load === 'masked';
   let active = !missing && ACTIVE_STATES.has(s.active);
   let enabled = !missing && ENABLED_STATES.has(s.enabled);
@@ -100,6 +120,8 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
   return {
     actions,
     daemonReload: p.daemon_reload,
+    ...(p.daemon_reexec ? { daemonReexec: true } : {}),
+    scope: scopeArgs(p.scope),
     after: { active, ...(p.enabled !== undefined ? { enabled } : {}), ...(p.masked !== undefined ? { masked: isMasked } : {}) },
     ...(predicts ? { predicts } : {}),
     result: { name, ...(p.state ? { state: active ? 'started' : 'stopped' } : {}), ...(p.enabled !== undefined ? { enabled } : {}) },
@@ -108,14 +130,20 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
 
 /** Runs daemon-reload (when asked) and the systemctl actions in one round trip. */
 export async function applyUnit(ctx: ModuleContext, plan: SystemdPlan, result: Partial<ModuleResult>): Promise<ModuleResult> {
-  const cmds = [...(plan.daemonReload ? [['systemctl', 'daemon-reload']] : []), ...plan.actions.map((a) => a.argv)];
+  const scope = plan.scope ?? [];
+  const cmds = [
+    ...(plan.daemonReload ? [['systemctl', ...scope, 'daemon-reload']] : []),
+    ...(plan.daemonReexec ? [['systemctl', ...scope, 'daemon-reexec']] : []),
+    ...plan.actions.map((a) => a.argv),
+  ];
   if (!cmds.length) return { ...result, changed: false };
   const script = cmds.map((argv, i) => `${shJoin(argv)} </dev/null || { r=$?; printf '__FLEET_FAILED__${i}\\n'; exit $r; }`).join('\n');
   const r = await ctx.run(script);
   if (r.rc !== 0) {
     const m = /__FLEET_FAILED__(\d+)/.exec(r.stdout.toString('utf8'));
     const argv = cmds[Number(m?.[1] ?? 0)] ?? [];
-    return { ...result, changed: false, failed: true, rc: r.rc, msg: `Unable to ${argv.slice(1, -2).join(' ') || argv[1]} service ${plan.result?.name ?? ''}: ${r.stderr.toString('utf8').trim()}` };
+    const verb = argv.slice(1).filter((a) => !a.startsWith('--'))[0] ?? '';
+    return { ...result, changed: false, failed: true, rc: r.rc, msg: `Unable to ${verb} service ${plan.result?.name ?? ''}: ${r.stderr.toString('utf8').trim()}` };
   }
   return { ...result, changed: plan.actions.length > 0 };
 }
@@ -133,16 +161,20 @@ export const systemd: ModuleDefinition<SystemdParams, SystemdProbe, SystemdActio
     enabled: { type: 'bool' },
     daemon_reload: { type: 'bool', default: false, aliases: ['daemon-reload'] },
     masked: { type: 'bool' },
+    daemon_reexec: { type: 'bool', default: false, aliases: ['daemon-reexec'] },
+    scope: { type: 'str', default: 'system', choices: ['system', 'user', 'global'] },
+    no_block: { type: 'bool', default: false },
+    force: { type: 'bool' },
   },
   probe: async (ctx, p) => {
-    const r = await ctx.run([PAIR_FN, ...systemdProbeLines(p.name), 'exit 0'].join('\n'));
+    const r = await ctx.run([PAIR_FN, ...systemdProbeLines(p.name, p.scope), 'exit 0'].join('\n'));
     const s = parseSystemdFields(parsePairs(r.stdout.toString('utf8')));
     const predicted = !!p.name && (ctx.predicted?.package(p.name) === 'present' || ctx.predicted?.service(p.name) !== undefined);
     return { ...s, host: ctx.host, ...(predicted ? { predicted } : {}) };
   },
   plan: (p, s) => {
     if (!s.running) throw new PkgModuleError(`systemd is not running on ${s.host} (/run/systemd/system is missing): use the service module, which drives init scripts`);
-    if (!p.name && !p.daemon_reload) throw new PkgModuleError('systemd: one of name or daemon_reload is required');
+    if (!p.name && !p.daemon_reload && !p.daemon_reexec) throw new PkgModuleError('systemd: one of name, daemon_reload or daemon_reexec is required');
     return planUnit(p, s, s.host);
   },
   apply: async (ctx, _p, plan) => applyUnit(ctx, plan as SystemdPlan, plan.result ?? {}),

@@ -1,6 +1,7 @@
 import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './types.js';
 import { remotePathWord } from './util/remote-path.js';
+import { isIPv4, procNetHex, TCP_STATE_IDS } from './util/tcp-hex.js';
 import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js';
 
 /**
@@ -14,7 +15,9 @@ export interface WaitForParams {
   port?: number;
   path?: string;
   search_regex?: string;
-  state: 'started' | 'present' | 'stopped' | 'absent';
+  state: 'started' | 'present' | 'stopped' | 'absent' | 'drained';
+  exclude_hosts?: string[];
+  active_connection_states: string[];
   timeout: number;
   delay: number;
   sleep: number;
@@ -35,13 +38,39 @@ export interface WaitForState {
 export function validateWaitFor(p: WaitForParams): string | undefined {
   if (p.port !== undefined && p.path !== undefined) return 'port and path parameter can not both be passed to wait_for';
   if (p.path !== undefined && p.state === 'stopped') return 'state=stopped should only be used for checking a port in the wait_for module';
+  if (p.path !== undefined && p.state === 'drained') return 'state=drained should only be used for checking a port in the wait_for module';
+  if (p.exclude_hosts !== undefined && p.state !== 'drained') return 'exclude_hosts should only be with state=drained';
+  for (const st of p.active_connection_states) if (!(st in TCP_STATE_IDS)) return `unknown active_connection_state (${st}) defined`;
+  if (p.state === 'drained' && p.port === undefined) return 'state=drained needs the port whose connections to wait for';
   return undefined;
 }
 
+/** drained: the addresses of `host` and of `exclude_hosts` as /proc/net/tcp* print them (util/tcp-hex.ts). */
+export interface DrainAddresses {
+  ips: string[];
+  exclude: string[];
+}
+
+/** Addresses for drained from the host's own answers (`getent ahosts`), for names that are not IPs. */
+export function drainAddresses(p: WaitForParams, resolved: Record<string, string[]>): DrainAddresses {
+  // As Ansible's: each IPv4 address also in its IPv4-mapped IPv6 form (::ffff:a.b.c.d).
+  const withMapped = (ip: string) => (isIPv4(ip) ? [ip, `::ffff:${ip}`] : [ip]);
+  const hexes = (name: string) => (procNetHex(name) ? [name] : (resolved[name] ?? [])).flatMap(withMapped).map(procNetHex).filter((x): x is string => !!x);
+  return { ips: hexes(p.host), exclude: (p.exclude_hosts ?? []).flatMap(hexes) };
+}
+
+/** The names drained must resolve on the host (neither IPv4 nor IPv6 literals). */
+export function drainNames(p: WaitForParams): string[] {
+  if (p.state !== 'drained') return [];
+  return [...new Set([p.host, ...(p.exclude_hosts ?? [])])].filter((h) => !procNetHex(h));
+}
+
 /** The POSIX-sh (bash when there is one) loop that waits; prints `<status>\0` then any match. */
-export function waitForScript(p: WaitForParams): string {
+export function waitForScript(p: WaitForParams, drain: DrainAddresses = { ips: [], exclude: [] }): string {
   const re = p.search_regex;
   const lines = [
+    `IPS=${shQuote(` ${drain.ips.join(' ')} `)}; EXCL=${shQuote(` ${drain.exclude.join(' ')} `)}`,
+    `STATES=${shQuote(` ${p.active_connection_states.map((st) => TCP_STATE_IDS[st]).join(' ')} `)}; PHEX=${p.port !== undefined ? p.port.toString(16).toUpperCase().padStart(4, '0') : "''"}`,
     `host=${shQuote(p.host)}`,
     `port=${p.port ?? "''"}`,
     `path=${p.path !== undefined ? remotePathWord(p.path) : "''"}`,
@@ -78,6 +107,26 @@ export function waitForScript(p: WaitForParams): string {
     `  wait $rp 2>/dev/null`,
     `  has "$tmp"`,
     `}`,
+    // drained, as Ansible's reads /proc/net/tcp and tcp6: an active connection on the port, to one of
+    // the host's addresses (or any, for 0.0.0.0 / ::), from a peer not excluded.
+    `active() {`,
+    `  n=0`,
+    `  for fam in 4 6; do`,
+    `    f=/proc/net/tcp; [ $fam = 6 ] && f=/proc/net/tcp6`,
+    `    [ -r $f ] || continue`,
+    `    while read -r _sl la ra cs _rest; do`,
+    `      case $STATES in *" $cs "*) ;; *) continue;; esac`,
+    `      [ "\${la##*:}" = "$PHEX" ] || continue`,
+    `      case $EXCL in *" $fam:\${ra%:*} "*) continue;; esac`,
+    `      lip=\${la%:*}`,
+    `      case $IPS in *" $fam:$lip "*) n=$((n + 1)); continue;; esac`,
+    `      [ $fam = 4 ] && case $IPS in *" 4:00000000 "*) n=$((n + 1)); continue;; esac`,
+    `      [ $fam = 6 ] && case $IPS in *" 6:00000000000000000000000000000000 "*) n=$((n + 1)); continue;; esac`,
+    `      [ $fam = 6 ] && case $lip in 0000000000000000FFFF0000*) case $IPS in *" 6:0000000000000000FFFF000000000000 "*) n=$((n + 1));; esac;; esac`,
+    `    done < $f`,
+    `  done`,
+    `  [ $n -gt 0 ]`,
+    `}`,
     `check() {`,
     `  if [ -n "$path" ]; then`,
     `    case $state in`,
@@ -87,6 +136,7 @@ export function waitForScript(p: WaitForParams): string {
     `  else`,
     `    case $state in`,
     `      stopped|absent) port_open; r=$?; [ $r = 99 ] && return 99; [ $r != 0 ] ;;`,
+    `      drained) ! active ;;`,
     `      *) if [ -n "$re" ]; then port_match; else port_open; fi ;;`,
     `    esac`,
     `  fi`,
@@ -112,8 +162,8 @@ export function waitForScript(p: WaitForParams): string {
 }
 
 /** The command line that runs the script under bash when the host has it, else sh. */
-export function waitForCommand(p: WaitForParams): string {
-  return `S=${shQuote(waitForScript(p))}; if command -v bash >/dev/null 2>&1; then exec bash -c "$S"; else exec sh -c "$S"; fi`;
+export function waitForCommand(p: WaitForParams, drain?: DrainAddresses): string {
+  return `S=${shQuote(waitForScript(p, drain))}; if command -v bash >/dev/null 2>&1; then exec bash -c "$S"; else exec sh -c "$S"; fi`;
 }
 
 export function parseWaitForOutput(out: string, elapsedMs: number): WaitForState {
@@ -150,6 +200,7 @@ function timeoutMessage(p: WaitForParams): string {
     if (p.search_regex !== undefined) return `Timeout when waiting for search string ${p.search_regex} in ${p.path}`;
     return `Timeout when waiting for file ${p.path}`;
   }
+  if (p.state === 'drained') return `Timeout when waiting for ${p.host}:${p.port} to drain`;
   if (p.state === 'stopped' || p.state === 'absent') return `Timeout when waiting for ${p.host}:${p.port} to stop.`;
   if (p.search_regex !== undefined) return `Timeout when waiting for search string ${p.search_regex} in ${p.host}:${p.port}`;
   return `Timeout when waiting for ${p.host}:${p.port}`;
@@ -183,7 +234,9 @@ export const wait_for: ModuleDefinition<WaitForParams, WaitForState, never> = {
     port: { type: 'int' },
     path: { type: 'path' },
     search_regex: { type: 'str' },
-    state: { type: 'str', default: 'started', choices: ['started', 'present', 'stopped', 'absent'] },
+    state: { type: 'str', default: 'started', choices: ['started', 'present', 'stopped', 'absent', 'drained'] },
+    exclude_hosts: { type: 'list', elements: 'str' },
+    active_connection_states: { type: 'list', elements: 'str', default: ['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'SYN_RECV', 'SYN_SENT', 'TIME_WAIT'] },
     timeout: { type: 'int', default: 300 },
     delay: { type: 'int', default: 0 },
     sleep: { type: 'int', default: 1 },
@@ -192,8 +245,20 @@ export const wait_for: ModuleDefinition<WaitForParams, WaitForState, never> = {
   },
   probe: async (ctx: ModuleContext, p) => {
     if (validateWaitFor(p)) return { status: 'invalid', elapsedMs: 0 };
+    let drain: DrainAddresses | undefined;
+    if (p.state === 'drained') {
+      const names = drainNames(p);
+      const resolved: Record<string, string[]> = {};
+      if (names.length) {
+        // Names resolve on the host, as Ansible's getaddrinfo there does.
+        const r = await ctx.run(names.map((n) => `printf '%s\\0' ${shQuote(n)}; getent ahosts ${shQuote(n)} | while read -r a _; do printf '%s ' "$a"; done; printf '\\0'`).join('\n'));
+        const parts = r.stdout.toString('utf8').split('\0');
+        for (let i = 0; i + 1 < parts.length; i += 2) resolved[parts[i]!] = [...new Set(parts[i + 1]!.split(' ').filter(Boolean))];
+      }
+      drain = drainAddresses(p, resolved);
+    }
     const start = Date.now();
-    const r = await ctx.run(waitForCommand(p));
+    const r = await ctx.run(waitForCommand(p, drain));
     const elapsedMs = Date.now() - start;
     if (r.rc !== 0) return { status: 'error', error: `the wait loop failed (exit code ${r.rc}): ${r.stderr.toString('utf8').trim()}`, elapsedMs };
     return parseWaitForOutput(r.stdout.toString('utf8'), elapsedMs);
