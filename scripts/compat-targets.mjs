@@ -218,7 +218,7 @@ async function runTarget(target, opts, labApi, work) {
     symlinkSync(resolve(opts.checkout, 'test/integration/targets'), join(sideDir, 'roles'));
     writeFileSync(join(sideDir, 'inventory'), inventoryFor(node, lab));
     writeFileSync(join(sideDir, 'play.yml'), `- hosts: testhost\n  gather_facts: true\n  vars:\n    output_dir: ${outputDir}\n  roles:\n    - ${target}\n`);
-    writeFileSync(join(sideDir, 'ansible.cfg'), '[defaults]\ninterpreter_python = auto_silent\nretry_files_enabled = False\n');
+    writeFileSync(join(sideDir, 'ansible.cfg'), '[defaults]\ninterpreter_python = auto_silent\nretry_files_enabled = False\n\n[connection]\npipelining = True\n');
     const env = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^(ANSIBLE_|FLEET_)/.test(k)) env[k] = v;
     Object.assign(env, {

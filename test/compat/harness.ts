@@ -112,7 +112,8 @@ function jsonStats(output: string): Record<string, RecapCounts> | null {
   const stats = (doc as { stats?: Record<string, Record<string, number>> }).stats;
   if (!stats || typeof stats !== 'object') return null;
   const recap: Record<string, RecapCounts> = {};
-  for (const [host, s] of Object.entries(stats)) recap[host] = Object.fromEntries(COUNTS.map((k) => [k, Number(s[k] ?? 0)])) as unknown as RecapCounts;
+  // The json callback names the failed count `failures`.
+  for (const [host, s] of Object.entries(stats)) recap[host] = Object.fromEntries(COUNTS.map((k) => [k, Number(s[k] ?? (k === 'failed' ? s.failures : 0) ?? 0)])) as unknown as RecapCounts;
   return recap;
 }
 
