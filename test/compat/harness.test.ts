@@ -41,7 +41,7 @@ describe('differences', () => {
       files: { a: { type: 'file', mode: '0600', owner: 'root:root', content: 'x\n' }, b: { type: 'dir', mode: '0755', owner: 'root:root', content: '' } },
     });
     const found = differences(outcome('ansible'), fleet);
-    expect(found).toHaveLength(5);
+    expect(found, found.join('\n')).toHaveLength(5);
     expect(found[0]).toBe('exit code: ansible 0, fleet 2');
     expect(found.some((d) => d.startsWith('recap node1:'))).toBe(true);
     expect(found.some((d) => d.startsWith('recap localhost: ansible null'))).toBe(true);
@@ -54,8 +54,12 @@ describe('differences', () => {
     const other = outcome('fleet', { files: { a: { type: 'file', mode: '0644', owner: 'root:root', content: 'y\n' } } });
     expect(differences(outcome('ansible'), other)[0]).toMatch(/^file a: contents differ/);
   });
+  it('requires ansible-playbook to end as the playbook is written to', () => {
+    expect(differences(outcome('ansible', { rc: 2 }), outcome('fleet', { rc: 2 }))).toEqual(['ansible-playbook itself ended with rc 2, the playbook is written to end with 0']);
+    expect(differences(outcome('ansible', { rc: 4 }), outcome('fleet', { rc: 4 }), { ansible_rc: 4 })).toEqual([]);
+  });
   it('leaves out known differences and checks the required output of both runners', () => {
-    const fleet = outcome('fleet', { rc: 4, stdout: 'included: x for node1' });
+    const fleet = outcome('fleet', { rc: 4 });
     expect(differences(outcome('ansible'), fleet, { differences: { rc: 'fleet refuses earlier, documented' } })).toEqual([]);
     expect(differences(outcome('ansible', { stdout: 'included: x for node1' }), outcome('fleet'), { output: ['^included: x'] })).toEqual(['output of fleet lacks /^included: x/']);
   });

@@ -57,6 +57,8 @@ export interface RunnerOutcome {
  *   fleet_args: [--output, json]      more arguments for fleet only (ansible's equivalent in ansible_env)
  *   inventory: false                  run without -i (no inventory at all)
  *   adhoc: {pattern, module, args}    run `ansible` / `fleet run` instead (the .yaml is then only a name)
+ *   ansible_rc: 2                     the exit code ansible-playbook must end with (default 0), so a
+ *                                     playbook that breaks under Ansible too is not taken for a match
  *   output: ['No matching task']      regexes both runners' stdout+stderr must match
  *   differences:                      known, documented differences, each with its reason:
  *     rc: "why"                       do not compare exit codes
@@ -69,6 +71,7 @@ export interface Expectation {
   fleet_args?: string[];
   inventory?: boolean;
   adhoc?: { pattern: string; module?: string; args?: string };
+  ansible_rc?: number;
   output?: string[];
   differences?: Partial<Record<'rc' | 'recap' | 'files', string>>;
 }
@@ -255,6 +258,8 @@ export async function compareRunners(lab: LabInfo, node: LabNode, playbook: stri
 export function differences(a: RunnerOutcome, f: RunnerOutcome, expectation: Expectation = {}): string[] {
   const known = expectation.differences ?? {};
   const out: string[] = [];
+  const wanted = expectation.ansible_rc ?? 0;
+  if (a.rc !== wanted) out.push(`ansible-playbook itself ended with rc ${a.rc}, the playbook is written to end with ${wanted}`);
   if (!known.rc && a.rc !== f.rc) out.push(`exit code: ansible ${a.rc}, fleet ${f.rc}`);
   if (!known.recap) {
     for (const host of [...new Set([...Object.keys(a.recap), ...Object.keys(f.recap)])].sort()) {
