@@ -7,12 +7,13 @@
 //   node scripts/compat-targets.mjs /path/to/ansible-checkout [options]
 //
 // Options:
-//   --targets a,b,c   targets to run (default: the list below)
+//   --targets a,b,c   targets to run (default: DEFAULT_TARGETS below: the role-shaped targets of
+//                     fleet's modules, then the keyword and lookup targets)
 //   --timeout S       seconds each runner gets per target (default 300)
 //   --results FILE    JSON lines of results, merged by target (default compat-targets.jsonl in
 //                     the current directory); batches add to it, the table covers all of it
 //   --table           print the table of FILE and stop
-//   --lab NAME        lab name (default compat-targets)
+//   --lab NAME        lab name, lower case (default compat-targets); one per running copy
 //
 // Each target runs as ansible-test runs a role-shaped target: a play on host `testhost` with
 // gather_facts and `output_dir` set, applying the target as a role. The checkout's targets
@@ -67,7 +68,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
   if (problem) {
     console.error(`compat-targets: ${problem}\n\n${text}`);
     process.exit(2);
