@@ -68,7 +68,7 @@ function parseArgs(argv) {
 }
 
 function usage(problem) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
   if (problem) {
     console.error(`compat-targets: ${problem}\n\n${text}`);
     process.exit(2);
