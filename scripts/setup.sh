@@ -18,6 +18,8 @@ have unshare || need+=(util-linux)
 # The pipeline's tests start their own Redis servers on loopback.
 have redis-server || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 have curl || need+=(curl)
+# The differential suite (test/compat/) runs every playbook under ansible-playbook too.
+have ansible-playbook || need+=(ansible-core)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run: sudo apt-get install -y ${need[*]})" >&2
