@@ -164,7 +164,10 @@ describe('playbook errors', () => {
     expect(w.problems[0]!.hint).toBe(
       'fleet translates with_items, with_list, with_dict, with_fileglob and with_sequence; for with_together write loop: "{{ list_one | zip(list_two) | list }}"',
     );
-    expect(await problems('vars-prompt.yml')).toEqual([`${BAD}/vars-prompt.yml:2:3: vars_prompt is not supported by fleet`]);
+    expect(await problems('vars-prompt.yml')).toEqual([
+      `${BAD}/vars-prompt.yml:2:3: vars_prompt entry needs a name that is a valid variable name, got undefined`,
+      `${BAD}/vars-prompt.yml:2:3: "privat" is not a valid vars_prompt key (did you mean "private"?)`,
+    ]);
     const inc = await failure('include-become.yml');
     expect(inc.problems.map(line)).toEqual([
       `${BAD}/include-become.yml:5:7, task "include with become": become is not valid on include_tasks`,

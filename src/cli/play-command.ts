@@ -15,6 +15,7 @@ import { playJsonReporter } from '../output/play-json.js';
 import { playTextReporter } from '../output/play-text.js';
 import { addConnectionOptions, addInventoryOptions, connectionOverrides, loadFromFlags, type CommonFlags } from './common-options.js';
 import { interruptSignal } from './interrupt.js';
+import { varsPrompter } from './prompt.js';
 
 interface PlayFlags extends CommonFlags {
   check?: boolean;
@@ -119,6 +120,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
             diff: !!flags.diff,
             checkMode: !!flags.check,
           });
+    const prompter = varsPrompter();
     const summary = await runPlaybook({
       playbooks,
       inventory,
@@ -131,6 +133,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       tags: { only: flags.tags, skip: flags.skipTags },
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       ...(flags.step ? { step: askStep } : {}),
+      ...(prompter ? { prompt: prompter } : {}),
       onEvent,
       signal: interruptSignal(),
       cwd: process.cwd(),
