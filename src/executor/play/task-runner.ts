@@ -162,6 +162,8 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result.failed = true;
     }
   }
+  // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`).
+  if (!diffMode && result.diff !== undefined) delete result.diff;
   return { result, ...(target !== host ? { delegatedTo: target } : {}) };
 }
 

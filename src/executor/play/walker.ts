@@ -160,7 +160,8 @@ function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_onc
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
   const state = rt.states.get(host);
   const ref = taskRef(task, scope);
-  const diff = rt.diffMode && Array.isArray(outcome.result.diff) ? { diff: outcome.result.diff } : {};
+  // The task runner leaves a diff only where diff mode applied to the task (--diff or its `diff:` keyword).
+  const diff = Array.isArray(outcome.result.diff) ? { diff: outcome.result.diff } : {};
   rt.emit({
     type: 'host_result',
     host,
