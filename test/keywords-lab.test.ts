@@ -405,7 +405,7 @@ describe('keywords on the lab', () => {
     expect(resultOf(run, 'show', 'node2').msg).toBe('from node1 / none');
   });
 
-  it('vars_prompt asks through the prompter (confirm, private, encrypt), -e skips it, and without a terminal uses the default', async () => {
+  it('vars_prompt asks through the prompter (confirm, private, encrypt), -e skips it, and without a terminal uses the default (or "None")', async () => {
     const file = write(
       'prompt.yml',
       `
@@ -444,10 +444,10 @@ describe('keywords on the lab', () => {
     expect([who, secret, given, defaulted]).toEqual(['alice', 's1', 'from -e', 'dflt']);
     expect(hashed).toMatch(/^\$6\$abcdefgh\$[./0-9A-Za-z]{86}$/);
 
-    // no terminal (no prompter): Ansible's warning, the default, or null
+    // no terminal (no prompter): Ansible's warning, the default, else the text "None" (as ansible-playbook 2.14)
     const quiet = await play(file, inventoryFor(lab(), 'prompt-quiet'));
     expect(quiet.events.some((e) => e.type === 'warning' && e.message === 'Not prompting as we are not in interactive mode')).toBe(true);
-    expect(stdout(quiet, 'show')).toBe('||||dflt');
+    expect(stdout(quiet, 'show')).toBe('None|None|None|None|dflt');
   });
 });
 

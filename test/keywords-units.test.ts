@@ -84,7 +84,7 @@ describe('module_defaults', () => {
 describe('vars_prompt', () => {
   const playWith = (prompts: Play['vars_prompt']): Play => ({ vars_prompt: prompts }) as Play;
 
-  it('uses the default (or null) without a terminal, with Ansible\'s warning once; -e skips the question', async () => {
+  it('uses the default (or "None") without a terminal, with Ansible\'s warning once; -e skips the question', async () => {
     const warnings: string[] = [];
     const vars = await promptedVars(
       playWith([
@@ -96,7 +96,8 @@ describe('vars_prompt', () => {
       undefined,
       (m) => warnings.push(m),
     );
-    expect(vars).toEqual({ a: 'dflt', b: null });
+    // ansible-playbook 2.14 with stdin not a terminal: the default, else the text "None"
+    expect(vars).toEqual({ a: 'dflt', b: 'None' });
     expect(warnings).toEqual(['Not prompting as we are not in interactive mode']);
   });
 
@@ -115,5 +116,27 @@ describe('task timeout', () => {
     const fast = await withTimeout(Promise.resolve({ changed: true }), 5, 'command');
     expect(fast).toEqual({ changed: true });
     expect(timedOut(fast)).toBe(false);
+  });
+});
+
+describe('fleet play without a terminal', () => {
+  it('does not prompt: Ansible\'s warning, the defaults, -e values; a local play runs with them', async () => {
+    const { execFile } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+    const inventory = write('local.ini', 'localhost ansible_connection=local\n');
+    const file = write(
+      'prompt-cli.yml',
+      '- hosts: localhost\n  gather_facts: false\n  vars_prompt:\n    - {name: who, prompt: Who, default: nobody}\n    - {name: given, prompt: Given}\n    - {name: missing, prompt: Missing}\n  tasks:\n    - debug: {msg: "{{ who }} {{ given }} {{ missing | type_debug }} [{{ missing }}]"}\n',
+    );
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolveRun) => {
+      const child = execFile(process.execPath, [cli, 'play', file, '-i', inventory, '-e', 'given=from-e'], { env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+        resolveRun({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      child.stdin?.end();
+    });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toContain('Not prompting as we are not in interactive mode');
+    expect(out.stdout).toContain('"msg": "nobody from-e str [None]"');
   });
 });

@@ -20,8 +20,9 @@ async function ask(prompt: VarPrompt, prompter: Prompter, warn: (message: string
 }
 
 /**
- * The play's vars_prompt answers, as play variables. A variable given with -e is not asked for;
- * without a terminal nothing is asked (Ansible's warning), the default is used, or null.
+ * The play's vars_prompt answers, as play variables (text, as in Ansible). A variable given with
+ * -e is not asked for; without a terminal nothing is asked (Ansible's warning) and the default is
+ * used, else the string "None" as Ansible has it.
  */
 export async function promptedVars(play: Play, extraVars: Vars, prompter: Prompter | undefined, warn: (message: string) => void): Promise<Vars> {
   const out: Vars = {};
@@ -36,7 +37,8 @@ export async function promptedVars(play: Play, extraVars: Vars, prompter: Prompt
       value = prompt.default ?? null;
     }
     if (prompt.encrypt && value !== null && value !== undefined) value = passwordHash(String(value), prompt.encrypt, prompt.salt, undefined, prompt.salt_size);
-    out[prompt.name] = value;
+    // As Ansible: the answer is always text, so no answer and no default is the string "None".
+    out[prompt.name] = value === null || value === undefined ? 'None' : String(value);
   }
   return out;
 }
