@@ -10,7 +10,7 @@ export class ConnectionPool {
 
   get(spec: ConnectionSpec): Connection {
     // The become settings (password, exe, flags) belong to a connection too: a task that changes them gets its own.
-    const become = spec.become ? [spec.become.password ?? '', spec.become.exe ?? '', spec.become.flags ?? ''] : [];
+    const become = spec.become ? [spec.become.method, spec.become.password ?? '', spec.become.exe ?? '', spec.become.flags ?? ''] : [];
     const key = [spec.host, spec.kind, spec.user ?? '', spec.address, spec.port ?? '', ...become].join('\u0000');
     let connection = this.open.get(key);
     if (!connection) {

@@ -43,19 +43,35 @@ export function taskConnection(rt: Runtime, task: TaskNode, host: string, scope:
   const delegate = keyword(scope, task, 'delegate_to');
   const target = delegate !== undefined ? String(rt.templar.template(delegate, vars)) : host;
   const targetVars = target === host ? vars : taskVars(rt.vars, target, { scoped: [] });
-  const spec = connectionSpecFor(target, targetVars, rt.connection, connectionKeywords(rt, scope, task, vars));
+  let spec = connectionSpecFor(target, targetVars, rt.connection, connectionKeywords(rt, scope, task, vars));
+  // become_exe and become_flags belong to the connection's become settings (a change gets its own connection).
+  const exe = keyword(scope, task, 'become_exe');
+  const flags = keyword(scope, task, 'become_flags');
+  if (spec.become && (exe !== undefined || flags !== undefined)) {
+    spec = {
+      ...spec,
+      become: {
+        ...spec.become,
+        ...(exe !== undefined ? { exe: String(rt.templar.template(exe, vars)) } : {}),
+        ...(flags !== undefined ? { flags: String(rt.templar.template(flags, vars)) } : {}),
+      },
+    };
+  }
   const becomeKeyword = keyword(scope, task, 'become');
   const become = becomeKeyword !== undefined ? truthy(rt.templar.template(becomeKeyword, vars)) : becomeByDefault(vars, rt.connection);
   const becomeUserKeyword = keyword(scope, task, 'become_user');
   const becomeUser = becomeUserKeyword !== undefined ? String(rt.templar.template(becomeUserKeyword, vars)) : spec.become?.user;
   const methodKeyword = keyword(scope, task, 'become_method');
-  const becomeMethod = methodKeyword !== undefined ? String(rt.templar.template(methodKeyword, vars)) : spec.become?.method;
+  const method = methodKeyword !== undefined ? String(rt.templar.template(methodKeyword, vars)) : spec.become?.method;
+  const becomeMethod = become && method ? becomeMethodOf(method, target) : undefined;
+  // The exe and flags given are for the method the task uses.
+  if (becomeMethod && spec.become && spec.become.method !== becomeMethod) spec = { ...spec, become: { ...spec.become, method: becomeMethod } };
   return {
     target,
     targetVars,
     spec,
     become,
     ...(becomeUser ? { becomeUser } : {}),
-    ...(become && becomeMethod ? { becomeMethod: becomeMethodOf(becomeMethod, target) } : {}),
+    ...(becomeMethod ? { becomeMethod } : {}),
   };
 }
