@@ -160,6 +160,25 @@ describe('keywords on the lab', () => {
     expect(resultOf(run, 'doas', 'node1')).toMatchObject({ status: 'failed', msg: expect.stringMatching(/become method "doas" is not supported.*sudo or su/) });
   });
 
+  it('become_exe and become_flags change the become command line', async () => {
+    const node = lab().nodes[0]!;
+    await labExec(node, ['sh', '-c', 'rm -f /tmp/kw-wrapper.log; printf \'#!/bin/sh\\necho "$@" >> /tmp/kw-wrapper.log\\nexec sudo "$@"\\n\' > /usr/local/bin/kw-sudo; chmod 755 /usr/local/bin/kw-sudo']);
+    const file = write(
+      'become-exe.yml',
+      `
+- hosts: node1
+  gather_facts: false
+  remote_user: root
+  tasks:
+    - {name: wrapped, command: id -un, become: true, become_user: deploy, become_exe: /usr/local/bin/kw-sudo, become_flags: '-H -S -n -E'}
+`,
+    );
+    const run = await play(file, inventoryFor(lab(), 'become-exe'));
+    expect(stdout(run, 'wrapped')).toBe('deploy');
+    const log = await labExec(node, ['cat', '/tmp/kw-wrapper.log']);
+    expect(log.stdout).toMatch(/^-H -S -n -E -p \[fleet-sudo-[0-9a-f]+\] +-u deploy \/bin\/sh -c /);
+  });
+
   it('timeout fails the task with Ansible\'s message and leaves none of its processes on the host, with or without become', async () => {
     const file = write(
       'timeout.yml',
