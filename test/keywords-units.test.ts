@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { becomeMethodOf, connectionKind, connectionSpecFor } from '../src/executor/connection-spec.js';
-import { withModuleDefaults } from '../src/executor/play/module-defaults.js';
+import { moduleDefaultsFor } from '../src/executor/play/module-defaults.js';
 import { timedOut, withTimeout } from '../src/executor/play/task-timeout.js';
 import { promptedVars } from '../src/executor/play/vars-prompt.js';
 import { loadPlaybook, PlaybookError } from '../src/playbook/index.js';
 import type { Play } from '../src/playbook/model.js';
+import type { Scope } from '../src/executor/play/scope.js';
 import { becomeCommand, classifySudoFailure, promptsSeen } from '../src/transport/become.js';
 import { playbookWriter } from './helpers/play.js';
 
@@ -59,15 +60,15 @@ describe('su', () => {
 });
 
 describe('module_defaults', () => {
-  it('merges frames module by module, then the task\'s own arguments on top', () => {
-    const scope = {
+  it('merges frames module by module', () => {
+    const scope: Scope = {
       frames: [{ module_defaults: { file: { mode: '0600', owner: 'root' }, copy: { mode: '0640' } } }, { module_defaults: { file: { mode: '0700' } } }],
       rescuable: false,
     };
-    expect(withModuleDefaults(scope, { module: 'file' }, { path: '/x' })).toEqual({ mode: '0700', path: '/x' });
-    expect(withModuleDefaults(scope, { module: 'copy' }, { mode: '0644', dest: '/y' })).toEqual({ mode: '0644', dest: '/y' });
-    expect(withModuleDefaults(scope, { module: 'stat' }, { path: '/z' })).toEqual({ path: '/z' });
-    expect(withModuleDefaults({ frames: [], rescuable: false }, { module: 'file', module_defaults: { file: { state: 'touch' } } }, { path: '/x' })).toEqual({ state: 'touch', path: '/x' });
+    expect(moduleDefaultsFor(scope, {}, 'file')).toEqual({ mode: '0700' });
+    expect(moduleDefaultsFor(scope, {}, 'copy')).toEqual({ mode: '0640' });
+    expect(moduleDefaultsFor(scope, {}, 'stat')).toEqual({});
+    expect(moduleDefaultsFor({ frames: [], rescuable: false }, { module_defaults: { file: { state: 'touch' } } }, 'file')).toEqual({ state: 'touch' });
   });
 
   it('loads short and FQCN names under the canonical name, and says what is wrong with a bad value', async () => {

@@ -42,9 +42,9 @@ describe('group plan', () => {
     expect(planGroup(params<GroupParams>('group', { name: 'devs', state: 'absent' }), absent).actions).toEqual([]);
   });
   it('rejects bad parameters before any host', () => {
-    expect(() => params('group', { name: 'x', state: 'gone' })).toThrow(/state must be one of present, absent/);
+    expect(() => params('group', { name: 'x', state: 'gone' })).toThrow(/^value of state must be one of: absent, present, got: gone$/);
     expect(() => params('group', { name: 'x', gid: 'abc' })).toThrow(/gid must be an integer/);
-    expect(() => params('group', { nmae: 'x' })).toThrow(/unsupported parameter "nmae"/);
+    expect(() => params('group', { nmae: 'x' })).toThrow(/^Unsupported parameters for \(group\) module: nmae\./);
   });
 });
 

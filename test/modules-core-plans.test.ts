@@ -111,7 +111,7 @@ describe('registry and parameters', () => {
   it('validateParams keeps names outside the schema only for modules with additionalParams', () => {
     const sf = getModule('set_fact');
     expect(validateParams('set_fact', sf.params, { a: 1, b: null, cacheable: 'yes' }, sf)).toEqual({ a: 1, b: null, cacheable: true });
-    expect(() => validateParams('stat', getModule('stat').params, { path: '/x', bogus: 1 }, getModule('stat'))).toThrow(/unsupported parameter "bogus"/);
+    expect(() => validateParams('stat', getModule('stat').params, { path: '/x', bogus: 1 }, getModule('stat'))).toThrow(/^Unsupported parameters for \(stat\) module: bogus\./);
     // without the module (old callers), unknown names are still rejected
     expect(() => validateParams('set_fact', sf.params, { a: 1 })).toThrow(ModuleArgsError);
   });
@@ -130,10 +130,10 @@ describe('registry and parameters', () => {
     expect(params('assert', { that: 'x', msg: 'bad' })).toMatchObject({ fail_msg: 'bad' });
   });
   it('rejects bad choices before any host is touched', () => {
-    expect(() => params('stat', { path: '/x', checksum_algorithm: 'crc32' })).toThrow(/must be one of md5, sha1/);
-    expect(() => params('wait_for', { port: 1, state: 'drained' })).toThrow(/must be one of started, present, stopped, absent/);
+    expect(() => params('stat', { path: '/x', checksum_algorithm: 'crc32' })).toThrow(/must be one of: md5, sha1/);
+    expect(() => params('wait_for', { port: 1, state: 'drained' })).toThrow(/must be one of: absent, present, started, stopped/);
     expect(() => params('meta', { _raw_params: 'flush_everything' })).toThrow(/must be one of/);
-    expect(() => params('stat', {})).toThrow(/missing required parameter path/);
+    expect(() => params('stat', {})).toThrow(/^missing required arguments: path$/);
   });
 });
 

@@ -62,7 +62,8 @@ describe('fleet play on the lab', () => {
     const throttled = run.events.filter((e) => e.type === 'host_result' && e.task.name === 'throttled').map((e) => (e.type === 'host_result' ? e.host : ''));
     expect(throttled).toEqual(['node3', 'node2', 'node1']);
     expect(run.summary.failedHosts).toEqual([]);
-    expect(run.statuses.get('forced check mode|node1')).toBe('changed');
+    // A command forced into check mode is skipped, as Ansible skips it ("Command would have run").
+    expect(run.statuses.get('forced check mode|node1')).toBe('skipped');
     expect(run.statuses.get('verify|node2')).toBe('ok');
   });
 
@@ -107,8 +108,10 @@ describe('fleet play on the lab', () => {
     const probe = await labExec(lab().nodes[1]!, ['ls', '/tmp/fleet-check-marker']);
     expect(probe.rc, JSON.stringify(probe)).not.toBe(0);
     const real = await play(file, lab().inventoryPath);
-    expect([...check.statuses.entries()].sort()).toEqual([...real.statuses.entries()].sort());
+    expect(checkDifferences(check, real)).toEqual([]);
     expect(itemsOf(check).sort()).toEqual(itemsOf(real).sort());
+    expect(check.statuses.get('always changes|node1')).toBe('skipped');
+    expect(real.statuses.get('always changes|node1')).toBe('changed');
     expect(real.statuses.get('make marker on clients|node2')).toBe('changed');
     expect(real.statuses.get('remove only if present|node1')).toBe('changed');
     expect(real.statuses.get('remove only if present|node2')).toBe('ok');
@@ -119,19 +122,33 @@ describe('fleet play on the lab', () => {
   });
 });
 
+/**
+ * Where a check run's outcomes differ from the real run's, as `task|host check=… real=…`; a command or
+ * shell with no creates/removes is skipped in check mode (as Ansible skips it: it cannot be
+ * predicted), so skipped there is not a difference; with creates/removes it is predicted.
+ */
+function checkDifferences(check: Awaited<ReturnType<typeof play>>, real: Awaited<ReturnType<typeof play>>): string[] {
+  const moduleOf = new Map<string, string>();
+  for (const e of real.events) if (e.type === 'host_result') moduleOf.set(e.task.name, e.task.module);
+  const unpredictable = (key: string) => ['command', 'shell'].includes(moduleOf.get(key.split('|')[0]!) ?? '');
+  return [...new Set([...check.statuses.keys(), ...real.statuses.keys()])]
+    .filter((k) => check.statuses.get(k) !== real.statuses.get(k) && !(unpredictable(k) && check.statuses.get(k) === 'skipped'))
+    .map((k) => `${k} check=${check.statuses.get(k)} real=${real.statuses.get(k)}`);
+}
+
 describe('fleet play --check on the keyword suites', () => {
   const lab = useLab(3, 't-play-check');
 
-  it('predicts every task outcome of the keyword and block suites that the real run then has', async () => {
-    for (const name of ['keywords.yaml', 'blocks.yaml']) {
+  // blocks.yaml is left out: its handlers are notified by a command, which check mode skips as
+  // Ansible does, so everything after the flush differs by design.
+  it('predicts every task outcome of the keyword suite that the real run then has', async () => {
+    for (const name of ['keywords.yaml']) {
       const file = join(FIXTURES, name);
       const extraVars = { override_me: 'extra wins' };
       const check = await play(file, lab().inventoryPath, { checkMode: true, extraVars });
       const real = await play(file, lab().inventoryPath, { extraVars });
       expect(real.statuses.size).toBeGreaterThan(40);
-      const diff = [...new Set([...check.statuses.keys(), ...real.statuses.keys()])].filter((k) => check.statuses.get(k) !== real.statuses.get(k)).map((k) => `${k} check=${check.statuses.get(k)} real=${real.statuses.get(k)}`);
-      expect(diff, name).toEqual([]);
-      expect(check.stats, name).toEqual(real.stats);
+      expect(checkDifferences(check, real), name).toEqual([]);
     }
   });
 
@@ -144,8 +161,7 @@ describe('fleet play --check on the keyword suites', () => {
     expect((await labExec(lab().nodes[0]!, ['test', '-e', '/opt/predict/app'])).rc).not.toBe(0);
     const real = await play(file, lab().inventoryPath);
     expect(real.summary.failedHosts).toEqual([]);
-    expect([...check.statuses.entries()].sort()).toEqual([...real.statuses.entries()].sort());
+    expect(checkDifferences(check, real)).toEqual([]);
     expect(real.statuses.get('config in the new dir|node1')).toBe('changed');
-    expect(check.stats).toEqual(real.stats);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FleetError } from '../src/errors.js';
-import { loadPlaybook, PlaybookError, type PlaybookProblem } from '../src/playbook/index.js';
+import { loadPlaybook, PlaybookError, type Node, type PlaybookProblem } from '../src/playbook/index.js';
 
 const BAD = 'test/fixtures/playbooks/bad';
 
-async function failure(file: string): Promise<PlaybookError> {
+async function failure(file: string, options: { strict?: boolean } = {}): Promise<PlaybookError> {
   try {
-    await loadPlaybook(`${BAD}/${file}`);
+    await loadPlaybook(`${BAD}/${file}`, options);
   } catch (e) {
     if (e instanceof PlaybookError) return e;
     throw e;
@@ -17,8 +17,22 @@ async function failure(file: string): Promise<PlaybookError> {
 const line = (p: PlaybookProblem) => `${p.file}:${p.line}:${p.column}${p.task ? `, task "${p.task}"` : ''}: ${p.message}`;
 
 /** Every problem of a bad playbook as "file:line:col, task "name": message" (hints left out). */
-async function problems(file: string): Promise<string[]> {
-  return (await failure(file)).problems.map(line);
+async function problems(file: string, options: { strict?: boolean } = {}): Promise<string[]> {
+  return (await failure(file, options)).problems.map(line);
+}
+
+/** The task problems of a playbook that loads: `line:col task: message` of every task that carries one. */
+async function taskProblems(file: string): Promise<string[]> {
+  const pb = await loadPlaybook(`${BAD}/${file}`);
+  const out: string[] = [];
+  const walk = (nodes: Node[]): void => {
+    for (const n of nodes) {
+      if (n.kind === 'block') walk([...n.block, ...n.rescue, ...n.always]);
+      else if (n.problem) out.push(`${n.pos.line}:${n.pos.column} ${n.name}: ${n.problem.message}`);
+    }
+  };
+  for (const play of pb.plays) walk([...play.pre_tasks, ...play.roles, ...play.tasks, ...play.post_tasks, ...play.handlers]);
+  return out;
 }
 
 describe('playbook errors', () => {
@@ -102,15 +116,31 @@ describe('playbook errors', () => {
     expect(e.problems[0]!.hint).toMatch(/^fleet's modules: .*command.*shell/);
   });
 
-  it('module parameters: unknown, missing, wrong type, k=v for a module without free-form', async () => {
-    const e = await failure('params.yml');
+  it('module parameters under --strict: unknown, missing, wrong type, k=v for a module without free-form', async () => {
+    const e = await failure('params.yml', { strict: true });
     expect(e.problems.map(line)).toEqual([
-      `${BAD}/params.yml:4:7, task "unknown parameter": command: unsupported parameter "chdri" (did you mean "chdir"?)`,
-      `${BAD}/params.yml:8:7, task "missing required": raw: missing required parameter _raw_params`,
+      `${BAD}/params.yml:4:7, task "unknown parameter": Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends.`,
+      `${BAD}/params.yml:8:7, task "missing required": missing required arguments: _raw_params`,
       `${BAD}/params.yml:11:7, task "bad type": command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"`,
       `${BAD}/params.yml:15:13, task "k=v for a module without free-form": module ping takes key=value arguments; "hello world" is not one`,
     ]);
-    expect(e.problems[0]!.hint).toMatch(/^valid parameters: .*chdir/);
+    expect(e.problems[0]!.hint).toBe('did you mean "chdir" for "chdri"?');
+  });
+
+  it('module parameters by default: the playbook loads, each task carries its problem and is warned about once', async () => {
+    expect(await taskProblems('params.yml')).toEqual([
+      '3:7 unknown parameter: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends.',
+      '7:7 missing required: missing required arguments: _raw_params',
+      '10:7 bad type: command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"',
+      '14:7 k=v for a module without free-form: module ping takes key=value arguments; "hello world" is not one',
+    ]);
+    const pb = await loadPlaybook(`${BAD}/params.yml`);
+    expect(pb.warnings).toEqual([
+      `${BAD}/params.yml:4:7: task "unknown parameter" will fail if it runs: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends. (did you mean "chdir" for "chdri"?)`,
+      `${BAD}/params.yml:8:7: task "missing required" will fail if it runs: missing required arguments: _raw_params (module raw needs _raw_params)`,
+      `${BAD}/params.yml:11:7: task "bad type" will fail if it runs: command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"`,
+      expect.stringMatching(new RegExp(`^${BAD}/params\\.yml:15:13: task "k=v for a module without free-form" will fail if it runs: module ping takes key=value arguments; "hello world" is not one \\(write the arguments as a mapping`)),
+    ]);
   });
 
   it('bad loop_control keys and tags of the wrong type', async () => {
@@ -156,7 +186,7 @@ describe('playbook errors', () => {
 
   it('a block with a module; unsupported with_* and two loops; vars_prompt; include_tasks with become; import with loop', async () => {
     expect(await problems('block-module.yml')).toEqual([`${BAD}/block-module.yml:6:7, task "block with a module": a block cannot have a module ("command")`]);
-    const w = await failure('with-unsupported.yml');
+    const w = await failure('with-unsupported.yml', { strict: true });
     expect(w.problems.map(line)).toEqual([
       `${BAD}/with-unsupported.yml:5:7, task "together": with_together is not supported by fleet`,
       `${BAD}/with-unsupported.yml:9:7, task "two loops": duplicate loop in task: loop and with_items`,
@@ -164,6 +194,8 @@ describe('playbook errors', () => {
     expect(w.problems[0]!.hint).toBe(
       'fleet translates with_items, with_list, with_dict, with_fileglob and with_sequence; for with_together write loop: "{{ list_one | zip(list_two) | list }}"',
     );
+    // Without --strict the loop form fleet lacks fails only its task; two loops still refuse the run.
+    expect(await problems('with-unsupported.yml')).toEqual([`${BAD}/with-unsupported.yml:9:7, task "two loops": duplicate loop in task: loop and with_items`]);
     expect(await problems('vars-prompt.yml')).toEqual([
       `${BAD}/vars-prompt.yml:2:3: vars_prompt entry needs a name that is a valid variable name, got undefined`,
       `${BAD}/vars-prompt.yml:2:3: "privat" is not a valid vars_prompt key (did you mean "private"?)`,
@@ -177,13 +209,13 @@ describe('playbook errors', () => {
   });
 
   it('other mistakes: variable names, listen, rescue, local_action, register, loop, vault, play options', async () => {
-    expect(await problems('misc.yml')).toEqual([
+    expect(await problems('misc.yml', { strict: true })).toEqual([
       `${BAD}/misc.yml:3:3: "bad-name" is not a valid variable name in vars`,
       `${BAD}/misc.yml:9:7, task "listen outside handlers": listen is only valid on handlers`,
       `${BAD}/misc.yml:12:7, task "rescue without block": rescue is only valid in a block, next to block:`,
       `${BAD}/misc.yml:15:7, task "local_action and delegate_to": delegate_to and local_action are mutually exclusive`,
       `${BAD}/misc.yml:19:7, task "bad register": register must be a variable name, got "my-result"`,
-      `${BAD}/misc.yml:22:7, task "loop over a mapping": loop needs a list (or a template that gives one), got a mapping {"a":1}`,
+      `${BAD}/misc.yml:22:7, task "loop over a mapping": Invalid data passed to 'loop', it requires a list, got this instead: {"a":1}`,
       `${BAD}/misc.yml:25:22: an Ansible Vault value (!vault) cannot be used: fleet does not decrypt vault data`,
       `${BAD}/misc.yml:31:3: strategy "debug" is not supported`,
       `${BAD}/misc.yml:32:3: serial must be a number, a percentage ("30%") or a list of them, got string "lots"`,
@@ -193,22 +225,25 @@ describe('playbook errors', () => {
       `${BAD}/misc.yml:37:7, task "import_playbook": import_playbook is only valid at the top level of a playbook, not in a list of tasks`,
       `${BAD}/misc.yml:38:7, task "include": include was removed in ansible-core 2.16 and is not supported`,
     ]);
+    // The loop over a mapping is that task's own problem: without --strict it fails only that task.
+    expect((await problems('misc.yml')).filter((p) => p.includes('loop over a mapping'))).toEqual([]);
+    expect((await failure('misc.yml')).problems).toHaveLength(13);
   });
 });
 
 describe('modules Ansible has but fleet does not implement yet', () => {
-  it('is one error per module listing every use, not one per task', async () => {
-    const e = await failure('unimplemented.yml');
+  it('under --strict: one error per module listing every use, not one per task', async () => {
+    const e = await failure('unimplemented.yml', { strict: true });
     expect(e.problems.map(line)).toEqual([
       `${BAD}/unimplemented.yml:4:7: module xfconf (written community.general.xfconf) is not implemented in fleet yet (used at ${BAD}/unimplemented.yml:4)`,
       `${BAD}/unimplemented.yml:6:7: module debconf (written ansible.builtin.debconf) is not implemented in fleet yet (used at ${BAD}/unimplemented.yml:6, ${BAD}/unimplemented.yml:8)`,
       `${BAD}/unimplemented.yml:10:7: module at (written ansible.posix.at) is not implemented in fleet yet (used at ${BAD}/unimplemented.yml:10)`,
     ]);
-    expect(e.problems[0]!.hint).toMatch(/--syntax-check, --list-tasks and --list-tags accept such playbooks/);
+    expect(e.problems[0]!.hint).toMatch(/Without --strict, such a task fails only if it runs/);
   });
 
-  it('with allowUnimplemented: warnings instead, the tasks marked and their args kept unvalidated', async () => {
-    const pb = await loadPlaybook(`${BAD}/unimplemented.yml`, { allowUnimplemented: true });
+  it('by default: a warning for each use, the tasks marked to fail if they run, their args kept unvalidated', async () => {
+    const pb = await loadPlaybook(`${BAD}/unimplemented.yml`);
     expect(pb.unimplemented).toEqual([
       { module: 'xfconf', uses: [{ file: `${BAD}/unimplemented.yml`, line: 4, column: 7 }] },
       {
@@ -220,16 +255,23 @@ describe('modules Ansible has but fleet does not implement yet', () => {
       },
       { module: 'at', uses: [{ file: `${BAD}/unimplemented.yml`, line: 10, column: 7 }] },
     ]);
-    expect(pb.warnings).toContain(
-      `module debconf (written ansible.builtin.debconf) is not implemented in fleet yet (used at ${BAD}/unimplemented.yml:6, ${BAD}/unimplemented.yml:8)`,
-    );
+    expect(pb.warnings!.filter((w) => w.includes('debconf'))).toEqual([
+      `${BAD}/unimplemented.yml:6:7: task "debconf answer" will fail if it runs: module debconf is not implemented in fleet yet (the README's modules table lists fleet's modules)`,
+      `${BAD}/unimplemented.yml:8:7: task "again with the builtin name" will fail if it runs: module debconf (written ansible.builtin.debconf) is not implemented in fleet yet (the README's modules table lists fleet's modules)`,
+    ]);
     const tasks = pb.plays[0]!.tasks;
-    expect(tasks[2]).toMatchObject({ module: 'debconf', moduleAs: 'ansible.builtin.debconf', unimplemented: true, args: { name: 'locales', question: 'x', value: 'y', vtype: 'string' } });
+    expect(tasks[2]).toMatchObject({
+      module: 'debconf',
+      moduleAs: 'ansible.builtin.debconf',
+      unimplemented: true,
+      problem: { message: 'module debconf (written ansible.builtin.debconf) is not implemented in fleet yet' },
+      args: { name: 'locales', question: 'x', value: 'y', vtype: 'string' },
+    });
     expect(tasks[4]).toMatchObject({ module: 'command', args: { _raw_params: 'echo ok' } });
     expect(tasks[4]!).not.toHaveProperty('unimplemented');
   });
 
-  it('still reports other problems with allowUnimplemented', async () => {
-    await expect(loadPlaybook(`${BAD}/unknown-module.yml`, { allowUnimplemented: true })).rejects.toThrow(/unknown module "shel"/);
+  it('still refuses names no one knows (a typo), as Ansible does', async () => {
+    await expect(loadPlaybook(`${BAD}/unknown-module.yml`)).rejects.toThrow(/unknown module "shel"/);
   });
 });

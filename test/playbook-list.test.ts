@@ -87,8 +87,8 @@ describe('--list-tasks and --list-tags', () => {
     expect(tagsSelected(['a', 'b'], { skip: ['b'] })).toBe(false);
   });
 
-  it('loads and lists a seed-style playbook (modules fleet may not have yet) with allowUnimplemented', async () => {
-    const pb = await loadPlaybook('test/fixtures/playbooks/seed-style/site.yml', { allowUnimplemented: true });
+  it('loads and lists a seed-style playbook (modules fleet may not have yet)', async () => {
+    const pb = await loadPlaybook('test/fixtures/playbooks/seed-style/site.yml');
     expect(pb.plays.map((p) => p.name)).toEqual(['distribute public key', 'mount the data volume', 'software and services']);
     expect(listTasks(pb).flatMap((p) => p.tasks.map((t) => t.name))).toEqual([
       'generate an ssh key on the controller',
@@ -111,7 +111,7 @@ describe('--list-tasks and --list-tags', () => {
   });
 
   it('lists playbooks whose modules fleet does not implement yet', async () => {
-    const pb = await loadPlaybook('test/fixtures/playbooks/bad/unimplemented.yml', { allowUnimplemented: true });
+    const pb = await loadPlaybook('test/fixtures/playbooks/bad/unimplemented.yml');
     expect(formatTaskList(pb).split('\n').slice(4)).toEqual([
       '    tasks:',
       '      desktop setting\tTAGS: []',

@@ -179,11 +179,11 @@ describe('module arguments', () => {
       params: { name: { type: 'str', required: true }, state: { type: 'str', choices: ['started', 'stopped'] }, enabled: { type: 'bool' } },
     } as unknown as ModuleDefinition;
     expect(checkParams(def, { name: 'x', state: 'started' })).toEqual({});
-    expect(checkParams(def, { name: 'x', state: 'running' }).error).toBe('svc: parameter state must be one of started, stopped, got "running"');
+    expect(checkParams(def, { name: 'x', state: 'running' }).error).toBe('value of state must be one of: started, stopped, got: running');
     expect(checkParams(def, { name: 'x', state: '{{ wanted }}', enabled: '{{ on }}' })).toEqual({});
     expect(checkParams(def, { name: '{{ n }}' })).toEqual({});
-    expect(checkParams(def, { state: 'started' }).error).toBe('svc: missing required parameter name');
-    expect(checkParams(def, { name: 'x', stat: 'started' }).error).toMatch(/unsupported parameter "stat" \(did you mean "state"\?\)/);
+    expect(checkParams(def, { state: 'started' }).error).toBe('missing required arguments: name');
+    expect(checkParams(def, { name: 'x', stat: 'started' }).error).toMatch(/^Unsupported parameters for \(svc\) module: stat\./);
   });
 });
 

@@ -8,7 +8,7 @@ import type { StepAnswer } from '../executor/play/runtime.js';
 import { exitCodeFor } from '../executor/adhoc.js';
 import type { TaskRef } from '../executor/events.js';
 import { selectHosts } from '../inventory/index.js';
-import { formatListing, loadPlaybook } from '../playbook/index.js';
+import { PlaybookError, formatListing, loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/model.js';
 import { colorWanted } from '../output/color.js';
 import { playJsonReporter } from '../output/play-json.js';
@@ -28,6 +28,7 @@ interface PlayFlags extends CommonFlags {
   listTasks?: boolean;
   listTags?: boolean;
   syntaxCheck?: boolean;
+  strict?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((t) => t.trim()).filter(Boolean)];
@@ -85,14 +86,23 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     .option('--list-hosts', 'list the hosts each play would run on, and stop')
     .option('--list-tasks', 'list all tasks that would be executed, and stop')
     .option('--list-tags', 'list all available tags, and stop')
-    .option('--syntax-check', 'check the playbooks (and every module and parameter) without running them');
+    .option('--syntax-check', 'check the playbooks (and every module and parameter) without running them')
+    .option('--strict', "refuse the run for any task's own problem too (a module fleet lacks, a bad parameter), not only for structure errors");
   addInventoryOptions(cmd);
   addConnectionOptions(cmd);
   cmd.action(async (files: string[], flags: PlayFlags) => {
-    const listing = flags.syntaxCheck || flags.listTasks || flags.listTags;
     const playbooks: Playbook[] = [];
-    for (const file of files) playbooks.push(await loadPlaybook(resolve(file), { allowUnimplemented: !!listing }));
-    for (const pb of playbooks) for (const w of pb.warnings ?? []) process.stderr.write(`[WARNING]: ${w}\n`);
+    const warn = (w: string) => process.stderr.write(`[WARNING]: ${w}\n`);
+    for (const file of files) {
+      try {
+        playbooks.push(await loadPlaybook(resolve(file), { strict: !!flags.strict }));
+      } catch (error) {
+        // Every problem is reported, the tasks' own ones (warnings) with the ones that refuse the run.
+        if (error instanceof PlaybookError) error.warnings.forEach(warn);
+        throw error;
+      }
+    }
+    for (const pb of playbooks) (pb.warnings ?? []).forEach(warn);
     if (flags.syntaxCheck) {
       for (const file of files) process.stdout.write(`\nplaybook: ${file}\n`);
       return;
@@ -132,6 +142,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       diffMode: !!flags.diff,
       tags: { only: flags.tags, skip: flags.skipTags },
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
+      strict: !!flags.strict,
       ...(flags.step ? { step: askStep } : {}),
       ...(prompter ? { prompt: prompter } : {}),
       onEvent,

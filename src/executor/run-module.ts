@@ -30,7 +30,7 @@ export interface ModuleRun {
  * Check mode is this function stopping early; modules have no check branches of their own.
  */
 export async function runModule(run: ModuleRun): Promise<ModuleResult> {
-  const { module, params, connection } = run;
+  const { module, connection } = run;
   const ctx: ModuleContext = {
     host: run.host,
     connection,
@@ -55,10 +55,17 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
       });
     },
   };
+  const result = await probeAndApply(run, ctx);
+  return module.diffAsOne && Array.isArray(result.diff) && result.diff.length === 1 ? { ...result, diff: result.diff[0] } : result;
+}
+
+async function probeAndApply(run: ModuleRun, ctx: ModuleContext): Promise<ModuleResult> {
+  const { module, params } = run;
   const state: unknown = await module.probe(ctx, params);
   const plan = module.plan(params, state);
   const diff = run.diffMode && plan.diff?.length ? { diff: plan.diff } : {};
   if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
+  if (run.checkMode && !module.readOnly && plan.checkResult) return { changed: false, ...plan.checkResult, ...diff };
   if (run.checkMode && !module.readOnly) {
     return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
   }

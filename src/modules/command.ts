@@ -26,6 +26,9 @@ export interface RunAction {
   line: string;
 }
 
+/** The command as Ansible's result shows it in `cmd`: command's words as a list, shell's text as is. */
+type ShownCmd = string | string[];
+
 const common: ParamSchema = {
   _raw_params: { type: 'str' },
   cmd: { type: 'str' },
@@ -63,10 +66,47 @@ async function probe(ctx: ModuleContext, p: CommandParams): Promise<CommandState
   };
 }
 
-function decide(line: string, p: CommandParams, state: CommandState): Plan<RunAction> {
-  if (p.creates && state.createsExists) return { actions: [], msg: `Did not run command since '${p.creates}' exists`, skipped: true };
-  if (p.removes && state.removesExists === false) return { actions: [], msg: `Did not run command since '${p.removes}' does not exist`, skipped: true };
-  return { actions: [{ kind: 'run', line }] };
+/** Ansible 2.14's result for a command that did not run (start, end and delta are null then). */
+function notRun(cmd: ShownCmd, msg: string, stdout = ''): Partial<ModuleResult> {
+  return { changed: false, cmd, rc: 0, stdout, stderr: '', start: null, end: null, delta: null, msg };
+}
+
+/**
+ * As Ansible 2.14's command module: a creates/removes condition that holds means "did not run" (ok,
+ * not skipped); in check mode a command with no such condition is skipped, one whose condition
+ * does not hold "would have run" (changed).
+ */
+function decide(line: string, cmd: ShownCmd, p: CommandParams, state: CommandState): Plan<RunAction> {
+  const held =
+    p.creates && state.createsExists
+      ? { why: `since '${p.creates}' exists`, stdout: `skipped, since ${p.creates} exists` }
+      : p.removes && state.removesExists === false
+        ? { why: `since '${p.removes}' does not exist`, stdout: `skipped, since ${p.removes} does not exist` }
+        : undefined;
+  if (held) {
+    return {
+      actions: [],
+      result: notRun(cmd, `Did not run command ${held.why}`, held.stdout),
+      checkResult: notRun(cmd, `Would not run command ${held.why}`, held.stdout),
+    };
+  }
+  const wouldRun = notRun(cmd, 'Command would have run if not in check mode');
+  return {
+    actions: [{ kind: 'run', line }],
+    result: { cmd },
+    checkResult: p.creates === undefined && p.removes === undefined ? { ...wouldRun, skipped: true } : { ...wouldRun, changed: true },
+  };
+}
+
+/** Ansible's time stamps: `2026-12-03 07:58:49.770840` (local time) and deltas as `0:00:00.146834`. */
+function stamp(d: Date): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds() * 1000, 6)}`;
+}
+
+function delta(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
 }
 
 function stripEnds(text: string, strip: boolean): string {
@@ -75,7 +115,7 @@ function stripEnds(text: string, strip: boolean): string {
 
 async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunAction>): Promise<ModuleResult> {
   const action = plan.actions[0];
-  if (!action) return { changed: false, rc: 0, stdout: plan.msg ?? '', stderr: '', msg: plan.msg ?? '' };
+  if (!action) return { changed: false, ...plan.result };
   const stdin = p.stdin === undefined ? undefined : p.stdin + (p.stdin_add_newline ? '\n' : '');
   const start = new Date();
   const r = await ctx.run(action.line, { ...(p.chdir ? { cwd: p.chdir } : {}), ...(stdin !== undefined ? { stdin } : {}) });
@@ -84,25 +124,26 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
   const stderr = stripEnds(r.stderr.toString('utf8'), p.strip_empty_ends);
   return {
     changed: true,
-    cmd: action.line,
+    cmd: plan.result?.cmd ?? action.line,
     rc: r.rc,
     stdout,
     stderr,
     stdout_lines: stdout === '' ? [] : stdout.split('\n'),
     stderr_lines: stderr === '' ? [] : stderr.split('\n'),
-    start: start.toISOString(),
-    end: end.toISOString(),
-    delta: `${((end.getTime() - start.getTime()) / 1000).toFixed(6)}s`,
+    start: stamp(start),
+    end: stamp(end),
+    delta: delta(end.getTime() - start.getTime()),
     ...(r.rc !== 0 ? { failed: true, msg: 'non-zero return code' } : { msg: '' }),
   };
 }
 
-function commandLine(p: CommandParams): string {
-  if (p.argv && p.argv.length) return shJoin(p.argv);
+/** command's words: argv as given, else the text split as shlex splits it. */
+function commandWords(p: CommandParams): string[] {
+  if (p.argv && p.argv.length) return p.argv;
   const text = p.cmd ?? p._raw_params;
-  if (!text) throw new ModuleArgsError('command: no command given', 'give the command as free-form text, cmd: or argv:');
+  if (!text) throw new ModuleArgsError('no command given', 'give the command as free-form text, cmd: or argv:');
   try {
-    return shJoin(shlexSplit(text));
+    return shlexSplit(text);
   } catch (e) {
     if (e instanceof ShlexError) throw new ModuleArgsError(`command: cannot split "${text}": ${e.message}`, 'balance the quotes, or use argv:');
     throw e;
@@ -111,7 +152,7 @@ function commandLine(p: CommandParams): string {
 
 function shellLine(p: CommandParams): string {
   const text = p.cmd ?? p._raw_params;
-  if (!text) throw new ModuleArgsError('shell: no command given', 'give the command as free-form text or cmd:');
+  if (!text) throw new ModuleArgsError('no command given', 'give the command as free-form text or cmd:');
   return p.executable ? `${shQuote(p.executable)} -c ${shQuote(text)}` : text;
 }
 
@@ -124,7 +165,10 @@ export const command: ModuleDefinition<CommandParams, CommandState, RunAction> =
   freeForm: '_raw_params',
   freeFormKeys: FREE_FORM_KEYS,
   probe,
-  plan: (p, state) => decide(commandLine(p), p, state),
+  plan: (p, state) => {
+    const words = commandWords(p);
+    return decide(shJoin(words), words, p, state);
+  },
   apply: runLine,
 };
 
@@ -135,7 +179,7 @@ export const shell: ModuleDefinition<CommandParams, CommandState, RunAction> = {
   freeForm: '_raw_params',
   freeFormKeys: FREE_FORM_KEYS,
   probe,
-  plan: (p, state) => decide(shellLine(p), p, state),
+  plan: (p, state) => decide(shellLine(p), p.cmd ?? p._raw_params ?? '', p, state),
   apply: runLine,
 };
 

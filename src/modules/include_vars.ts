@@ -133,20 +133,25 @@ export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>
   return out;
 }
 
+/** A failure as Ansible's include_vars action reports it (`message`), with fleet's usual `msg` too. */
+function failure(message: string, included: string[]): ResultPlan {
+  return resultPlan({ changed: false, failed: true, msg: message, message, ansible_facts: {}, ansible_included_var_files: included });
+}
+
 export function planIncludeVars(p: IncludeVarsParams, s: IncludeVarsState): ResultPlan {
-  if (s.error && !s.files.length) return resultPlan({ changed: false, failed: true, msg: s.error, ansible_facts: {}, ansible_included_var_files: [] });
+  if (s.error && !s.files.length) return failure(s.error, []);
   let vars: Record<string, unknown> = {};
   const included: string[] = [];
   for (const f of s.files) {
-    if (f.error) return resultPlan({ changed: false, failed: true, msg: f.error, ansible_facts: {}, ansible_included_var_files: included });
+    if (f.error) return failure(f.error, included);
     const data = f.data ?? {};
     if (!isDict(data)) {
-      return resultPlan({ changed: false, failed: true, msg: `${f.path} must be stored as a dictionary/hash`, ansible_facts: {}, ansible_included_var_files: included });
+      return failure(`${f.path} must be stored as a dictionary/hash`, included);
     }
     vars = p.hash_behaviour === 'merge' ? mergeDeep(vars, data) : { ...vars, ...data };
     included.push(f.path);
   }
-  if (s.error) return resultPlan({ changed: false, failed: true, msg: s.error, ansible_facts: {}, ansible_included_var_files: included });
+  if (s.error) return failure(s.error, included);
   const facts = p.name !== undefined ? { [p.name]: vars } : vars;
   return resultPlan({ changed: false, ansible_facts: facts, ansible_included_var_files: included });
 }

@@ -66,33 +66,40 @@ export function validateParams(
 ): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   const valid = Object.entries(schema).flatMap(([name, spec]) => [name, ...(spec.aliases ?? [])]);
+  if (!options.additionalParams) {
+    // Every unsupported name at once, worded as Ansible's (playbooks assert on that text).
+    const unknown = Object.keys(args).filter((key) => !findSpec(schema, key));
+    if (unknown.length) {
+      const guesses = unknown.map((key) => [key, closest(key, valid)] as const).filter(([, g]) => g);
+      const listed = Object.keys(schema).filter((n) => !n.startsWith('_')).sort();
+      throw new ModuleArgsError(
+        `Unsupported parameters for (${module}) module: ${unknown.sort().join(', ')}. Supported parameters include: ${listed.join(', ')}.`,
+        guesses.length ? guesses.map(([k, g]) => `did you mean "${g}" for "${k}"?`).join(' ') : undefined,
+      );
+    }
+  }
   for (const [key, value] of Object.entries(args)) {
     const found = findSpec(schema, key);
-    if (!found && options.additionalParams) {
+    if (!found) {
       // Free names (set_fact, add_host): kept as given, null included.
       params[key] = value;
       continue;
-    }
-    if (!found) {
-      const guess = closest(key, valid);
-      throw new ModuleArgsError(
-        `${module}: unsupported parameter "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        `valid parameters: ${Object.keys(schema).sort().join(', ')}`,
-      );
     }
     const [name, spec] = found;
     if (name in params) throw new ModuleArgsError(`${module}: parameter ${name} is given twice (as ${key} and another alias)`);
     if (value === null || value === undefined) continue;
     const coerced = coerce(name, spec, value, module);
     if (spec.choices && !spec.choices.includes(coerced)) {
-      throw new ModuleArgsError(`${module}: parameter ${name} must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(value)}`);
+      throw new ModuleArgsError(`value of ${name} must be one of: ${spec.choices.map(String).sort().join(', ')}, got: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
     }
     params[name] = coerced;
   }
+  const missing: string[] = [];
   for (const [name, spec] of Object.entries(schema)) {
     if (params[name] !== undefined) continue;
-    if (spec.required) throw new ModuleArgsError(`${module}: missing required parameter ${name}`);
-    if (spec.default !== undefined) params[name] = spec.default;
+    if (spec.required) missing.push(name);
+    else if (spec.default !== undefined) params[name] = spec.default;
   }
+  if (missing.length) throw new ModuleArgsError(`missing required arguments: ${missing.join(', ')}`, `module ${module} needs ${missing.join(', ')}`);
   return params;
 }

@@ -29,6 +29,13 @@ export interface FileDiff {
   after_header?: string;
 }
 
+/** A result's `diff` as a list, whichever shape the module gave it (a list, or one mapping). */
+export function diffsOf(diff: unknown): FileDiff[] | undefined {
+  if (Array.isArray(diff)) return diff as FileDiff[];
+  if (diff && typeof diff === 'object' && 'before' in diff && 'after' in diff) return [diff as FileDiff];
+  return undefined;
+}
+
 /**
  * What a module hands back to the executor and, through events, to reporters. Keys the executor acts
  * on, as Ansible's do: `ansible_facts` (setup, set_fact, include_vars: new variables for the host),
@@ -43,7 +50,8 @@ export interface ModuleResult {
   rc?: number;
   stdout?: string;
   stderr?: string;
-  diff?: FileDiff[];
+  /** A list of diffs, or one (a module with `diffAsOne`), as Ansible's module returns it. */
+  diff?: FileDiff[] | FileDiff;
   /** Anything else the module returns (registered as-is). */
   [key: string]: unknown;
 }
@@ -104,6 +112,11 @@ export interface Plan<A> {
   predicts?: Predicted;
   /** Return values known at plan time (dest, public_key, uid, ...): check mode reports them too. */
   result?: Partial<ModuleResult>;
+  /**
+   * The whole result check mode reports, where the module's Ansible counterpart reports something
+   * other than "changed if there are actions" (command: skipped, "Command would have run...").
+   */
+  checkResult?: Partial<ModuleResult>;
   skipped?: boolean;
 }
 
@@ -126,6 +139,11 @@ export interface ModuleDefinition<P = Record<string, unknown>, S = unknown, A = 
    * runs it in full instead of stopping after `plan`.
    */
   readOnly?: boolean;
+  /**
+   * The result's `diff` is one mapping, not a list, as the Ansible module returns it (known_hosts);
+   * playbooks read `result.diff.before`. Reporters take either shape.
+   */
+  diffAsOne?: boolean;
   probe(ctx: ModuleContext, params: P): Promise<S>;
   plan(params: P, state: S): Plan<A>;
   apply(ctx: ModuleContext, params: P, plan: Plan<A>): Promise<ModuleResult>;

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { FleetEvent, HostStatus, TaskRef } from '../executor/events.js';
-import type { FileDiff, ModuleResult } from '../modules/types.js';
+import { diffsOf, type FileDiff, type ModuleResult } from '../modules/types.js';
 import { bannerLine, COLOR, outputWidth, pyJson, stringc, type AnsibleColor } from './ansible-format.js';
 import { formatDiffs } from './diff.js';
 import { formatRecap } from './recap.js';
@@ -148,7 +148,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
     if (status !== 'changed') return;
     // The event's diff is there when diff mode applied to the task (--diff or its `diff:` keyword);
     // a diff left in the result itself is only shown with --diff.
-    const text = formatDiffs(diff ?? (options.diff ? result.diff : undefined), { color });
+    const text = formatDiffs(diff ?? (options.diff ? diffsOf(result.diff) : undefined), { color });
     if (!text) return;
     ensureBanner(task);
     options.write(text);

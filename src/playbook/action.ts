@@ -72,8 +72,16 @@ export function looksLikeModule(key: string): boolean {
   return r.kind !== 'unknown';
 }
 
+/** A module's raw arguments; `syntax` marks an error in the text itself (an unclosed quote), which refuses the run. */
+export interface ParsedArgs {
+  args: Record<string, unknown>;
+  error?: string;
+  hint?: string;
+  syntax?: boolean;
+}
+
 /** Parameters of a module given as a string (`module: k=v ...` or free-form text). */
-export function argsFromString(def: AnyModule | undefined, text: string): { args: Record<string, unknown>; error?: string; hint?: string } {
+export function argsFromString(def: AnyModule | undefined, text: string): ParsedArgs {
   try {
     if (def?.freeForm) {
       const { params, raw } = parseKv(text, { freeFormKeys: def.freeFormKeys ?? [] });
@@ -91,7 +99,7 @@ export function argsFromString(def: AnyModule | undefined, text: string): { args
     }
     return { args: params };
   } catch (e) {
-    if (e instanceof SplitError) return { args: {}, error: e.message, hint: 'close the quote or the {{ }} block, or quote the whole line' };
+    if (e instanceof SplitError) return { args: {}, error: e.message, hint: 'close the quote or the {{ }} block, or quote the whole line', syntax: true };
     throw e;
   }
 }
@@ -100,7 +108,7 @@ export function argsFromString(def: AnyModule | undefined, text: string): { args
  * The raw arguments of a `module: value` entry: a mapping is taken as is, a string is parsed,
  * nothing is {}.
  */
-export function argsFromValue(def: AnyModule | undefined, value: unknown, moduleName: string): { args: Record<string, unknown>; error?: string; hint?: string } {
+export function argsFromValue(def: AnyModule | undefined, value: unknown, moduleName: string): ParsedArgs {
   if (value === null || value === undefined) return { args: {} };
   if (typeof value === 'string') return argsFromString(def, value);
   if (typeof value === 'number' || typeof value === 'boolean') return argsFromString(def, String(value));
@@ -131,6 +139,9 @@ export function checkParams(def: AnyModule, args: Record<string, unknown>): { er
     for (const [name, spec] of Object.entries(schema)) if (spec.aliases?.includes(key)) return name;
     return undefined;
   };
+  const known: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) if (!isTemplated(key)) known[key] = value;
+  args = known;
   for (const [key, value] of Object.entries(args)) {
     // Templates are only known per host at run time; vault values are reported on their own.
     if (!isTemplated(value) && !hasVault(value)) continue;

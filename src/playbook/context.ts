@@ -56,7 +56,6 @@ export interface LoadCtx {
   /** Absolute directory of the playbook the current play came from: playbook_dir. */
   playDir: string;
   rolesPath: string[];
-  allowUnimplemented: boolean;
   play?: PlayState;
   /** Task files and roles already checked (include_tasks / include_role validation). */
   validated: Set<string>;

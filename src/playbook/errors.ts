@@ -48,6 +48,8 @@ function sortProblems(problems: PlaybookProblem[]): PlaybookProblem[] {
 export class PlaybookError extends FleetError {
   /** Every problem found; the error's context and message are those of the first when there is one. */
   readonly problems: PlaybookProblem[];
+  /** What the load would have warned about (tasks' own problems among them), so that all is reported. */
+  warnings: string[] = [];
 
   constructor(message: string, context: ErrorContext = {}, problems?: PlaybookProblem[]) {
     super('PLAYBOOK', message, context);
@@ -101,11 +103,40 @@ export interface UnimplementedUse {
   uses: SourcePos[];
 }
 
+/** A task's own problem, found at load time, that fails the task if and when it runs (as in Ansible). */
+export interface TaskProblem {
+  message: string;
+  hint?: string;
+  /** The loop form itself is the problem: the task cannot even be expanded into items. */
+  loop?: boolean;
+}
+
 /** Gathers problems, warnings and uses of not-yet-implemented modules while a playbook loads. */
 export class Collector {
   readonly problems: PlaybookProblem[] = [];
   readonly warnings: string[] = [];
   readonly unimplemented = new Map<string, UnimplementedUse>();
+
+  /**
+   * @param strict every task's own problem refuses the whole run (fleet's `--strict`), instead of
+   *   being warned about and failing only that task when it runs.
+   */
+  constructor(readonly strict = false) {}
+
+  /**
+   * A problem of one task (a module fleet lacks, a missing or unsupported parameter, a bad value, a
+   * loop form fleet cannot expand): an error under `strict`; otherwise a warning now, and the task
+   * carries it so that it fails, with the same message, when it runs.
+   */
+  taskProblem(holder: { problem?: TaskProblem }, problem: TaskProblem, at: At = {}): void {
+    if (this.strict) {
+      this.error(problem.message, { ...at, ...(problem.hint ? { hint: problem.hint } : {}) });
+      return;
+    }
+    const { task, ...where } = at;
+    this.warn(`${task ? `task "${task}" ` : 'this task '}will fail if it runs: ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`, where);
+    holder.problem ??= problem;
+  }
 
   /** Records a problem (once: a role or task file read twice reports its problems once). */
   error(message: string, at: At = {}): void {

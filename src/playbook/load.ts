@@ -20,11 +20,12 @@ import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, 
 
 export interface LoadPlaybookOptions {
   /**
-   * Modules Ansible has that fleet does not implement yet become warnings (listed in
-   * `Playbook.unimplemented`, their tasks marked `unimplemented`, args unvalidated) instead of
-   * errors: for `--syntax-check`, `--list-tasks` and `--list-tags`, which must accept such playbooks.
+   * Refuse the run for every task's own problem too (fleet's `--strict`). By default, as in Ansible,
+   * only YAML, structure, keyword and unresolvable module-name errors refuse it; a task's own
+   * problem (a module fleet lacks, a missing or unsupported parameter, a bad value, a loop form fleet
+   * cannot expand) is a warning, and that task fails with it if and when it runs.
    */
-  allowUnimplemented?: boolean;
+  strict?: boolean;
   /**
    * More directories to look for roles in, after `roles/` beside the playbook (Ansible's roles_path,
    * ANSIBLE_ROLES_PATH). Relative ones are taken from the playbook's directory.
@@ -39,25 +40,26 @@ function baseCtx(c: Collector, options: LoadPlaybookOptions, playDir: string): L
     c,
     playDir,
     rolesPath: options.rolesPath ?? [],
-    allowUnimplemented: !!options.allowUnimplemented,
     validated: new Set(),
     roleChain: [],
     loadRole: loadRoleUse,
   };
 }
 
-/** Turns the uses of not-yet-implemented modules into one error (or warning) per module. */
-function reportUnimplemented(c: Collector, allow: boolean): { module: string; uses: Play['pos'][] }[] {
+/**
+ * The uses of not-yet-implemented modules, per module; under `strict` each module is one error
+ * (otherwise every use was already warned about as the task's own problem).
+ */
+function reportUnimplemented(c: Collector): { module: string; uses: Play['pos'][] }[] {
   const out: { module: string; uses: Play['pos'][] }[] = [];
   let first = true;
   for (const u of c.unimplemented.values()) {
     const names = [...u.writtenAs].filter((n) => n !== u.module);
     const msg = `module ${u.module}${names.length ? ` (written ${names.join(', ')})` : ''} is not implemented in fleet yet (used at ${formatUses(u.uses)})`;
-    if (allow) c.warn(msg);
-    else {
+    if (c.strict) {
       c.error(msg, {
         pos: u.uses[0],
-        ...(first ? { hint: `fleet implements: ${moduleNames().sort().join(', ')}. fleet play --syntax-check, --list-tasks and --list-tags accept such playbooks` } : {}),
+        ...(first ? { hint: `fleet implements: ${moduleNames().sort().join(', ')}. Without --strict, such a task fails only if it runs` } : {}),
       });
       first = false;
     }
@@ -193,13 +195,17 @@ async function readPlaybookFile(absFile: string, ctx: LoadCtx, chain: string[], 
  */
 export async function loadPlaybook(file: string, options: LoadPlaybookOptions = {}): Promise<Playbook> {
   const abs = resolve(file);
-  const c = new Collector();
+  const c = new Collector(!!options.strict);
   if (!existsSync(abs)) throw new PlaybookError(`the playbook: ${file} could not be found`, { file });
   if (!statSync(abs).isFile()) throw new PlaybookError(`the playbook: ${file} does not appear to be a file`, { file });
   const ctx = baseCtx(c, options, dirname(abs));
   const plays = await readPlaybookFile(abs, ctx, [abs]);
-  const unimplemented = reportUnimplemented(c, !!options.allowUnimplemented);
-  if (c.problems.length) throw PlaybookError.fromProblems(c.problems, displayPath(abs));
+  const unimplemented = reportUnimplemented(c);
+  if (c.problems.length) {
+    const error = PlaybookError.fromProblems(c.problems, displayPath(abs));
+    error.warnings = c.warnings;
+    throw error;
+  }
   return { file, plays, warnings: c.warnings, unimplemented };
 }
 
@@ -208,16 +214,19 @@ export interface LoadTaskFileContext {
   /** The playbook's directory (roles/ and task files are also searched there); defaults to the file's. */
   playDir?: string;
   rolesPath?: string[];
-  allowUnimplemented?: boolean;
+  strict?: boolean;
+  /** Told each warning found while loading (e.g. a task's own problem), since the run is under way. */
+  onWarning?: (message: string) => void;
 }
 
 /** Loads a task file for include_tasks at run time, with the same validation as at load time. */
 export async function loadTaskFile(file: string, context: LoadTaskFileContext = {}): Promise<Node[]> {
   const abs = resolve(file);
-  const c = new Collector();
+  const c = new Collector(!!context.strict);
   const ctx = baseCtx(c, context, context.playDir ? resolve(context.playDir) : dirname(abs));
   const nodes = await loadTasksFromFile(abs, { ...(context.role ? { role: context.role } : {}), handlers: false, chain: [abs] }, ctx, 'tasks file');
-  reportUnimplemented(c, !!context.allowUnimplemented);
+  reportUnimplemented(c);
+  for (const w of c.warnings) context.onWarning?.(w);
   if (c.problems.length || !nodes) throw PlaybookError.fromProblems(c.problems, displayPath(abs));
   return nodes;
 }
@@ -232,7 +241,8 @@ export interface LoadRoleOptions {
   /** The role whose task includes this one: its directory is searched for sibling roles. */
   parent?: RoleRef;
   rolesPath?: string[];
-  allowUnimplemented?: boolean;
+  strict?: boolean;
+  onWarning?: (message: string) => void;
   /** Other include_role options (apply, public, allow_duplicates, rolespec_validate) are accepted and ignored here. */
   [option: string]: unknown;
 }
@@ -243,8 +253,8 @@ export interface LoadRoleOptions {
  * the role is searched from (roles/ in it, the roles path, then the directory itself).
  */
 export async function loadRole(name: string, fromDir: string, options: LoadRoleOptions = {}): Promise<{ ref: RoleRef; tasks: Node[]; handlers: TaskNode[] }> {
-  const c = new Collector();
-  const ctx = baseCtx(c, { rolesPath: options.rolesPath ?? [], allowUnimplemented: !!options.allowUnimplemented }, resolve(fromDir));
+  const c = new Collector(!!options.strict);
+  const ctx = baseCtx(c, { rolesPath: options.rolesPath ?? [] }, resolve(fromDir));
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
   const from = {
     ...(str(options.tasks_from) ? { tasks: str(options.tasks_from)! } : {}),
@@ -256,7 +266,8 @@ export async function loadRole(name: string, fromDir: string, options: LoadRoleO
     { name, params: { ...(options.params ?? {}) }, from, keyExtra: null, dedupe: false, ...(options.parent ? { parent: options.parent } : {}) },
     ctx,
   );
-  reportUnimplemented(c, !!options.allowUnimplemented);
+  reportUnimplemented(c);
+  for (const w of c.warnings) options.onWarning?.(w);
   if (c.problems.length || !loaded || loaded === 'skipped') {
     throw PlaybookError.fromProblems(c.problems.length ? c.problems : [{ message: `the role "${name}" could not be loaded` }]);
   }

@@ -3,6 +3,7 @@
  * host is touched. Values stay untemplated here; the executor templates them per host and task.
  */
 import type { Vars } from '../inventory/model.js';
+import type { TaskProblem } from './errors.js';
 
 export interface SourcePos {
   file: string;
@@ -90,11 +91,15 @@ export interface TaskNode extends CommonKeywords {
   /** `async:` seconds and `poll:` interval (fire-and-forget when poll is 0). */
   async?: number | string;
   poll?: number | string;
-  /**
-   * The module is a real Ansible module fleet does not implement yet; only set when the playbook was
-   * loaded with `allowUnimplemented` (--syntax-check, --list-tasks), and its args are unvalidated.
-   */
+  /** The module is a real Ansible module fleet does not implement yet (the task fails if it runs). */
   unimplemented?: boolean;
+  /**
+   * The module name is a template (`action: "{{ module }} args"`): module and args are resolved per
+   * host when the task runs; `module` is empty and `args` holds the unparsed rest until then.
+   */
+  moduleTemplate?: boolean;
+  /** A problem of this task's own found at load time: the task fails with it if and when it runs. */
+  problem?: TaskProblem;
 }
 
 /** include_tasks / import_tasks / include_role / import_role. Imports are expanded at load time. */
@@ -116,6 +121,8 @@ export interface IncludeNode extends CommonKeywords {
   /** `apply:` of include_tasks / include_role: keywords for every included task. */
   apply?: CommonKeywords;
   register?: string;
+  /** A problem of this include's own found at load time (e.g. a loop form fleet lacks). */
+  problem?: TaskProblem;
 }
 
 export interface BlockNode extends CommonKeywords {
@@ -197,8 +204,8 @@ export interface Playbook {
   /** Things worth telling a user that did not stop the load (duplicate keys, ignored keywords...). */
   warnings?: string[];
   /**
-   * Modules Ansible has that fleet does not implement yet, with every place they are used. Only
-   * non-empty when loaded with `allowUnimplemented` (otherwise each one is an error).
+   * Modules Ansible has that fleet does not implement yet, with every place they are used (each such
+   * task fails if it runs; under `strict` each one is an error instead).
    */
   unimplemented?: { module: string; uses: SourcePos[] }[];
 }

@@ -9,7 +9,7 @@ import { moduleNames } from '../modules/index.js';
 import { editDistance, closest } from '../util/closest.js';
 import { argsFromValue, checkParams, includeAction, isImportPlaybook, looksLikeModule, resolveModule, type IncludeAction } from './action.js';
 import { displayPath, type FileScope, type LoadCtx, type RoleUse } from './context.js';
-import type { At } from './errors.js';
+import type { At, TaskProblem } from './errors.js';
 import {
   BLOCK_KEYWORDS,
   HANDLER_KEYWORDS,
@@ -189,18 +189,24 @@ function readTaskKeyword(e: Entry, value: unknown, task: TaskNode, v: Values, ct
   return false;
 }
 
-function checkLoopValue(value: unknown, c: LoadCtx['c'], at: At, key: string): boolean {
+/** A loop value fleet can expand; otherwise the task's own problem (it fails when it runs, as in Ansible). */
+function checkLoopValue(value: unknown, c: LoadCtx['c'], at: At, key: string, holder: { problem?: TaskProblem }): boolean {
   if (value === null || value === undefined) {
-    c.error(`you must give a value to ${key}`, at);
+    c.taskProblem(holder, { message: `you must give a value to ${key}`, loop: true }, at);
     return false;
   }
   if (key === 'loop') {
     if (Array.isArray(value)) return true;
     if (typeof value === 'string' && isTemplated(value)) return true;
-    c.error(`loop needs a list (or a template that gives one), got a ${typeName(value)} ${JSON.stringify(value)}`, {
-      ...at,
-      hint: typeof value === 'object' ? 'for a mapping write loop: "{{ my_dict | dict2items }}"' : 'write loop: [a, b] or loop: "{{ my_list }}"',
-    });
+    c.taskProblem(
+      holder,
+      {
+        message: `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(value)}`,
+        hint: typeof value === 'object' ? 'for a mapping write loop: "{{ my_dict | dict2items }}"' : 'write loop: [a, b] or loop: "{{ my_list }}"',
+        loop: true,
+      },
+      at,
+    );
     return false;
   }
   return true;
@@ -239,10 +245,10 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
       }
       loopKey = e.key;
       if (!SUPPORTED_WITH.has(lookup)) {
-        c.error(`${e.key} is not supported by fleet`, { ...at, hint: loopHint(lookup) });
+        c.taskProblem(task, { message: `${e.key} is not supported by fleet`, hint: loopHint(lookup), loop: true }, at);
         continue;
       }
-      if (checkLoopValue(value, c, at, e.key)) {
+      if (checkLoopValue(value, c, at, e.key, task)) {
         task.loop = value;
         task.loopWith = lookup;
       }
@@ -254,7 +260,7 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
         continue;
       }
       loopKey = 'loop';
-      if (checkLoopValue(value, c, at, 'loop')) task.loop = value;
+      if (checkLoopValue(value, c, at, 'loop', task)) task.loop = value;
       continue;
     }
     if (e.key === 'action' || e.key === 'local_action') {
@@ -337,6 +343,19 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
       if (task.delegate_to !== undefined) c.error('delegate_to and local_action are mutually exclusive', { ...at, hint: 'local_action already runs the task on localhost' });
       task.delegate_to = 'localhost';
     }
+    if (typeof rawValue === 'string' && /^\s*\{\{/.test(rawValue)) {
+      // The module is named by a template: resolved per host when the task runs.
+      const m = /^\s*(\{\{[\s\S]*?\}\})\s*([\s\S]*)$/.exec(rawValue);
+      if (!m) {
+        c.error(`${chosen.kind}: the template naming the module is not closed`, { ...at, hint: 'close the {{ }} block' });
+        return undefined;
+      }
+      task.moduleAs = m[1]!;
+      task.moduleTemplate = true;
+      task.args = { ...argsBase, ...(m[2] ? { _raw_params: m[2] } : {}) };
+      if (scope.role) task.role = scope.role;
+      return task;
+    }
     if (typeof rawValue === 'string') {
       const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(rawValue);
       if (!m) {
@@ -373,15 +392,19 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
   }
   const def = resolved.kind === 'fleet' ? resolved.def : undefined;
   const parsed = argsFromValue(def, moduleValue, moduleAs);
-  if (parsed.error) c.error(parsed.error, { pos: posOf(src, chosen.entry.value, chosen.entry.pos), task: label, hint: parsed.hint });
+  const argsAt: At = { pos: posOf(src, chosen.entry.value, chosen.entry.pos), task: label };
+  if (parsed.error && parsed.syntax) c.error(parsed.error, { ...argsAt, hint: parsed.hint });
+  else if (parsed.error) c.taskProblem(task, { message: parsed.error, ...(parsed.hint ? { hint: parsed.hint } : {}) }, argsAt);
   task.args = { ...argsBase, ...parsed.args };
   task.module = resolved.name;
   if (resolved.kind === 'unimplemented') {
     c.useUnimplemented(resolved.name, moduleAs, chosen.entry.pos);
     task.unimplemented = true;
+    const message = `module ${resolved.name}${moduleAs !== resolved.name ? ` (written ${moduleAs})` : ''} is not implemented in fleet yet`;
+    if (!c.strict) c.taskProblem(task, { message, hint: "the README's modules table lists fleet's modules" }, at);
   } else if (!parsed.error) {
     const check = checkParams(resolved.def, task.args);
-    if (check.error) c.error(check.error, { ...at, hint: check.hint });
+    if (check.error) c.taskProblem(task, { message: check.error, ...(check.hint ? { hint: check.hint } : {}) }, at);
   }
   if (task.loop_control && task.loop === undefined && !loopKey) {
     c.warn('loop_control has no effect without loop: or with_<lookup>:', { pos: es.find((e) => e.key === 'loop_control')!.pos, task: label });
@@ -504,6 +527,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   let loopControl: LoopControl | undefined;
   let register: string | undefined;
   let mainValue: unknown;
+  const incProblem: { problem?: TaskProblem } = {};
   for (const e of es) {
     const at: At = { pos: e.pos, task: label };
     const v = new Values(c, at);
@@ -536,8 +560,8 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
     if (e.key.startsWith('with_')) {
       const lookup = e.key.slice(5);
       if (loop !== undefined) c.error(`duplicate loop in task: ${e.key}`, at);
-      else if (!SUPPORTED_WITH.has(lookup)) c.error(`${e.key} is not supported by fleet`, { ...at, hint: loopHint(lookup) });
-      else if (checkLoopValue(value, c, at, e.key)) {
+      else if (!SUPPORTED_WITH.has(lookup)) c.taskProblem(incProblem, { message: `${e.key} is not supported by fleet`, hint: loopHint(lookup), loop: true }, at);
+      else if (checkLoopValue(value, c, at, e.key, incProblem)) {
         loop = value;
         loopWith = lookup;
       }
@@ -550,7 +574,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
         continue;
       case 'loop':
         if (loop !== undefined) c.error('duplicate loop in task: loop', at);
-        else if (checkLoopValue(value, c, at, 'loop')) loop = value;
+        else if (checkLoopValue(value, c, at, 'loop', incProblem)) loop = value;
         continue;
       case 'loop_control':
         loopControl = readLoopControl(value, v, c, at);
@@ -670,6 +694,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   if (loopWith) include.loopWith = loopWith;
   if (loopControl) include.loop_control = loopControl;
   if (register !== undefined) include.register = register;
+  if (incProblem.problem) include.problem = incProblem.problem;
   if (apply) include.apply = apply;
   if (scope.role) include.role = scope.role;
   if (action === 'include_tasks') {

@@ -9,16 +9,16 @@ import type { Scope } from './scope.js';
 const ACTION_GROUPS: Record<string, readonly string[]> = {};
 
 /**
- * The task's arguments over its module_defaults, as Ansible merges them: each frame's entries
+ * The module_defaults for `module` (its canonical name) as Ansible merges them: each frame's entries
  * (play, blocks, role, task; inner ones replace outer ones module by module), then the defaults of
- * the groups the module is in, then those of the module itself, then the task's own arguments.
+ * the groups the module is in, then those of the module itself. The task's own arguments go on top.
  */
-export function withModuleDefaults(scope: Scope, task: CommonKeywords & { module: string }, args: Record<string, unknown>): Record<string, unknown> {
+export function moduleDefaultsFor(scope: Scope, task: CommonKeywords, module: string): Record<string, unknown> {
   const frames = [...scope.frames, task].map((f) => f.module_defaults).filter((d) => d !== undefined);
-  if (!frames.length) return args;
+  if (!frames.length) return {};
   const merged: Record<string, Record<string, unknown>> = Object.assign({}, ...frames);
   const out: Record<string, unknown> = {};
-  for (const [name, modules] of Object.entries(ACTION_GROUPS)) if (modules.includes(task.module)) Object.assign(out, merged[`group/${name}`] ?? {});
-  Object.assign(out, merged[task.module] ?? {});
-  return Object.keys(out).length ? { ...out, ...args } : args;
+  for (const [name, modules] of Object.entries(ACTION_GROUPS)) if (modules.includes(module)) Object.assign(out, merged[`group/${name}`] ?? {});
+  Object.assign(out, merged[module] ?? {});
+  return out;
 }

@@ -30,6 +30,8 @@ export interface PlaybookOptions {
   diffMode?: boolean;
   tags?: TagFilter;
   startAtTask?: string;
+  /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
+  strict?: boolean;
   step?: (task: TaskRef) => Promise<StepAnswer>;
   /** Asks vars_prompt questions; leave it out when there is no terminal (defaults are used). */
   prompt?: Prompter;
@@ -172,6 +174,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           emit: options.onEvent,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(startAt ? { startAt } : {}),
+          strict: !!options.strict,
           ...(options.step ? { step: options.step } : {}),
           stepContinue,
           play,

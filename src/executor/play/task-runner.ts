@@ -1,9 +1,10 @@
 import { FleetError } from '../../errors.js';
 import type { Vars } from '../../inventory/model.js';
-import { getModule, validateParams } from '../../modules/index.js';
-import type { ModuleResult, Predicted } from '../../modules/types.js';
+import { ModuleArgsError } from '../../modules/index.js';
+import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
+import { taskModule } from './task-module.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
 import { addHost, addToGroup } from './inventory-changes.js';
@@ -13,7 +14,7 @@ import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './s
 import { taskVars, type TaskLayers } from './vars.js';
 import type { Connection } from '../../transport/connection.js';
 import { runAsync } from './async-job.js';
-import { withModuleDefaults } from './module-defaults.js';
+import { moduleDefaultsFor } from './module-defaults.js';
 import { taskConnection, type TaskConnection } from './task-connection.js';
 import { secondsKeyword, timedOut, withTimeout } from './task-timeout.js';
 import { truthy } from './truthy.js';
@@ -43,19 +44,13 @@ export function taskRef(task: TaskNode, scope: Scope): TaskRef {
 }
 
 function errorResult(error: unknown): ModuleResult {
+  // Bad arguments say what is wrong in the message itself, worded as Ansible's.
+  if (error instanceof ModuleArgsError) return { changed: false, failed: true, msg: error.message };
   if (error instanceof FleetError) {
     const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
     return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
   }
   return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
-}
-
-function dropOmitted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.filter((v) => v !== OMIT).map(dropOmitted);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== OMIT).map(([k, v]) => [k, dropOmitted(v)]));
-  }
-  return value;
 }
 
 function environmentFor(rt: Runtime, scope: Scope, task: TaskNode, vars: Vars): Record<string, string> | undefined {
@@ -88,9 +83,6 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
 
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
 async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
-  const module = getModule(task.module);
-  const args = dropOmitted(rt.templar.template(withModuleDefaults(scope, task, task.args), vars)) as Record<string, unknown>;
-  const params = validateParams(module.name, module.params, args, module);
   let tc: TaskConnection, timeout: number | undefined, asyncSeconds: number | undefined, poll: number | undefined;
   try {
     // A connection, become or timing keyword this host cannot honour fails the task here (ignore_errors, rescue apply).
@@ -118,7 +110,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
   const retries = task.until ? Math.max(0, Number(rt.templar.template(task.retries ?? 3, vars))) : 0;
   const delay = Number(rt.templar.template(task.delay ?? 5, vars));
   let result: ModuleResult = { changed: false };
-  const run = (connection: Connection, deadline?: number): Promise<ModuleResult> =>
+  const run = ({ module, params }: ReturnType<typeof taskModule>, connection: Connection, deadline?: number): Promise<ModuleResult> =>
     runModule({
       module,
       params,
@@ -139,13 +131,24 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     });
   for (let n = 1; n <= retries + 1; n++) {
     try {
-      if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, run, errorResult);
-      else if (timeout) result = await withTimeout(run(rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
-      else result = await run(rt.pool.get(tc.spec));
+      // Inside the retry loop: a task that cannot run its module fails like a module that failed,
+      // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
+      const resolved = taskModule(task, rt.templar, vars, (name) => moduleDefaultsFor(scope, task, name));
+      if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), errorResult);
+      else if (timeout) result = await withTimeout(run(resolved, rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
+      else result = await run(resolved, rt.pool.get(tc.spec));
     } catch (error) {
       result = errorResult(error);
     }
     if (result.unreachable || timedOut(result)) break;
+    // As Ansible: a result says whether it failed (a non-zero rc counts), and a skipped one is not judged.
+    if (!('failed' in result)) result.failed = typeof result.rc === 'number' && result.rc !== 0;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = result[stream];
+      if (typeof text === 'string' && !(`${stream}_lines` in result)) result[`${stream}_lines`] = text === '' ? [] : text.split(/\r?\n/);
+    }
+    if (task.until) result.attempts = n;
+    if (result.skipped) break;
     if (task.changed_when && !result.failed) result.changed = rt.templar.conditional(task.changed_when, withResult(rt, host, layers, task, result));
     if (task.failed_when) {
       const failed = rt.templar.conditional(task.failed_when, withResult(rt, host, layers, task, result));
@@ -153,7 +156,6 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result.failed_when_result = failed;
     }
     if (!task.until) break;
-    result.attempts = n;
     if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
     if (n <= retries) {
       rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: retries + 1 - n, result, at: Date.now() });
@@ -217,7 +219,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         r = { ...r, [loopVar]: item, ansible_loop_var: loopVar, ...(control.index_var ? { [control.index_var]: i } : {}) };
         const label = control.label !== undefined ? String(rt.templar.template(control.label, itemVars)) : typeof item === 'string' ? item : JSON.stringify(item);
         const shown = noLog ? censor(r) : r;
-        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(r.diff && !noLog ? { diff: r.diff } : {}), at: Date.now() });
+        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(diffsOf(r.diff) && !noLog ? { diff: diffsOf(r.diff)! } : {}), at: Date.now() });
         results.push(r);
         if (r.unreachable) break;
         if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);

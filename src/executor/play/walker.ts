@@ -1,3 +1,4 @@
+import { diffsOf } from '../../modules/types.js';
 import pLimit from 'p-limit';
 import { FleetError } from '../../errors.js';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
@@ -47,6 +48,11 @@ async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: S
 /** include_tasks / include_role: load at run time, per distinct file, for the hosts that include it. */
 async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope: Scope): Promise<void> {
   if (!tagSelected(allTags(scope, node), rt.tags)) return;
+  if (node.problem) {
+    // An include fleet cannot expand fails where it runs, like any task with its own problem.
+    const { kind: _kind, action, target: _target, options: _options, baseDir: _baseDir, apply: _apply, ...keywords } = node;
+    return runTask(rt, { ...keywords, kind: 'task', module: action, moduleAs: action, args: {} }, hosts, scope);
+  }
   const groups = new Map<string, { hosts: string[]; params: Record<string, unknown> }>();
   for (const host of hosts) {
     const vars = taskVars(rt.vars, host, { ...(scope.role ? { role: scope.role } : {}), scoped: scopedVars(scope, node), ...(scope.includeParams ? { includeParams: scope.includeParams } : {}) });
@@ -68,6 +74,7 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
   }
   const ref = { name: node.name ?? `${node.action}`, module: node.action, path: `${node.pos.file}:${node.pos.line}`, ...(scope.role ? { role: scope.role.name } : {}) };
   rt.emit({ type: 'task_start', task: ref, at: Date.now() });
+  const onWarning = (message: string) => rt.emit({ type: 'warning', message });
   for (const [key, group] of groups) {
     const target = key.slice(0, key.indexOf('\u0000'));
     for (const host of group.hosts) {
@@ -78,11 +85,11 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
     const includeParams = { ...(scope.includeParams ?? {}), ...group.params };
     if (node.action === 'include_tasks') {
       const path = resolveIncludeFile(node, target, rt.play.dir);
-      const nodes = await loadTaskFile(path, { playDir: rt.play.dir, ...(scope.role ? { role: scope.role } : {}) });
+      const nodes = await loadTaskFile(path, { playDir: rt.play.dir, ...(scope.role ? { role: scope.role } : {}), strict: rt.strict, onWarning });
       await runNodes(rt, nodes, group.hosts, childScope(scope, frame, { includeParams }));
     } else {
       const options = rt.templar.template(node.options, taskVars(rt.vars, group.hosts[0]!, { scoped: [] })) as Record<string, unknown>;
-      const role = await loadRole(target, rt.play.dir, { ...options, params: includeParams });
+      const role = await loadRole(target, rt.play.dir, { ...options, params: includeParams, strict: rt.strict, onWarning });
       rt.handlers.push(...role.handlers);
       await runNodes(rt, role.tasks, group.hosts, childScope(scope, frame, { role: role.ref, includeParams }));
     }
@@ -161,7 +168,8 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
   const state = rt.states.get(host);
   const ref = taskRef(task, scope);
   // The task runner leaves a diff only where diff mode applied to the task (--diff or its `diff:` keyword).
-  const diff = Array.isArray(outcome.result.diff) ? { diff: outcome.result.diff } : {};
+  const diffs = diffsOf(outcome.result.diff);
+  const diff = diffs ? { diff: diffs } : {};
   rt.emit({
     type: 'host_result',
     host,
