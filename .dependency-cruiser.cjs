@@ -16,6 +16,7 @@ const forbidden = [
   ['template', ['cli', 'executor', 'output', 'transport', 'modules', 'lab', 'metrics', 'pipeline']],
   ['lab', ['cli', 'executor', 'output', 'modules', 'transport', 'playbook', 'template', 'metrics', 'pipeline']],
   ['pipeline', ['cli', 'executor', 'output', 'modules', 'transport', 'inventory', 'playbook', 'template', 'lab', 'metrics', 'util', 'bench']],
+  ['config', ['cli', 'executor', 'output', 'modules', 'transport', 'inventory', 'playbook', 'template', 'lab', 'metrics', 'pipeline']],
   ['util', ['cli', 'executor', 'output', 'modules', 'transport', 'inventory', 'playbook', 'template', 'lab', 'metrics', 'pipeline']],
 ];
 

@@ -4,12 +4,15 @@ import type { Inventory, Vars } from '../inventory/model.js';
 import { askPassphraseUpFront, parseHostKeyChecking, type ConnectionOverrides } from '../executor/connection-spec.js';
 import { mergeExtraVars } from './extra-vars.js';
 import { askSecret, passphrasePrompter } from './prompt.js';
+import { loadConfig, type FleetConfig } from '../config/index.js';
+import { applyConfigToFlags, type OutputFormat } from './apply-config.js';
 
 export interface CommonFlags {
   inventory: string[];
   limit: string[];
   extraVars: string[];
-  forks: number;
+  /** Unset until the config fills it in (applyConfigToFlags). */
+  forks?: number;
   user?: string;
   privateKey?: string;
   askPass?: boolean;
@@ -19,7 +22,7 @@ export interface CommonFlags {
   askBecomePass?: boolean;
   timeout?: number;
   verbose: number;
-  output: 'text' | 'json';
+  output?: OutputFormat;
   hostKeyChecking?: string;
   sshCommonArgs?: string;
   sshExtraArgs?: string;
@@ -38,18 +41,18 @@ function positiveInt(name: string) {
 }
 
 /** The flags Ansible users type, shared by play, run and inventory. */
-export function addInventoryOptions(cmd: Command): Command {
+export function addInventoryOptions(cmd: Command, outputs: OutputFormat[] = ['text', 'json']): Command {
   return cmd
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('-l, --limit <pattern>', 'further limit selected hosts to a pattern, or @file of host names (repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'variables as k=v, JSON/YAML, or @file (repeatable)', collect, [])
     .option('-v, --verbose', 'more output (repeat for more: -vvv)', increment, 0)
-    .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(new Option('--output <format>', 'output format (default text)').choices(outputs));
 }
 
 export function addConnectionOptions(cmd: Command): Command {
   return cmd
-    .option('-f, --forks <n>', 'hosts to work on at once', positiveInt('--forks'), 50)
+    .option('-f, --forks <n>', 'hosts to work on at once (default 50)', positiveInt('--forks'))
     .option('-u, --user <name>', 'connect as this user (inventory ansible_user wins, as in Ansible)')
     .option('--private-key <file>', 'private key file for authentication (alias --key-file)')
     .addOption(new Option('--key-file <file>').hideHelp())
@@ -63,6 +66,22 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--ssh-common-args <args>', 'extra ssh options, e.g. "-o ProxyJump=bastion"')
     .option('--ssh-extra-args <args>', 'more ssh options (same forms as --ssh-common-args)')
     .option('--host-key-checking <mode>', 'strict | accept-new | off (default strict; env FLEET_HOST_KEY_CHECKING or ANSIBLE_HOST_KEY_CHECKING)');
+}
+
+/**
+ * Read ansible.cfg and the ANSIBLE_* variables and fill in the flags the command line left out.
+ * Config warnings go to stderr.
+ */
+export function loadConfigInto(flags: CommonFlags & { keyFile?: string }): FleetConfig {
+  const config = loadConfig();
+  for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+  applyConfigToFlags(flags, config);
+  return config;
+}
+
+/** What ansible-playbook and ansible print first with -v. */
+export function configBanner(config: FleetConfig): string {
+  return config.file ? `Using ${config.file} as config file\n` : 'No config file found; using defaults\n';
 }
 
 export async function loadFromFlags(flags: CommonFlags): Promise<{ inventory: Inventory; extraVars: Vars }> {

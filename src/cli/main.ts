@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FleetError, InventoryError, UsageError } from '../errors.js';
+import { registerConfig } from './config-command.js';
 import { registerInventory } from './inventory-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPlay } from './play-command.js';
@@ -12,9 +13,10 @@ function version(): string {
   return pkg.version;
 }
 
-/** ansible's exit codes: 2 bad options, 4 a source that cannot be parsed, 1 anything else. */
+/** ansible's exit codes: 2 bad options, 4 a source that cannot be parsed, 5 a bad config value, 1 anything else. */
 function exitCodeForError(error: unknown): number {
   if (error instanceof UsageError) return 2;
+  if (error instanceof FleetError && error.code === 'CONFIG') return 5;
   if (error instanceof InventoryError) return 4;
   if (error instanceof FleetError) return ['UNKNOWN_MODULE', 'MODULE_ARGS', 'PLAYBOOK', 'NOT_IMPLEMENTED'].includes(error.code) ? 4 : 1;
   return 1;
@@ -32,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program, (code) => (exitCode = code));
   registerInventory(program);
   registerLab(program);
+  registerConfig(program);
   try {
     await program.parseAsync(argv);
     return exitCode;

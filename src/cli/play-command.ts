@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
@@ -6,14 +6,17 @@ import { UsageError } from '../errors.js';
 import { runPlaybook } from '../executor/play/run-playbook.js';
 import type { StepAnswer } from '../executor/play/runtime.js';
 import { exitCodeFor } from '../executor/adhoc.js';
-import type { TaskRef } from '../executor/events.js';
+import type { EventSink, TaskRef } from '../executor/events.js';
 import { selectHosts } from '../inventory/index.js';
 import { PlaybookError, formatListing, loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/model.js';
 import { colorWanted } from '../output/color.js';
 import { playJsonReporter } from '../output/play-json.js';
 import { playTextReporter } from '../output/play-text.js';
-import { addConnectionOptions, addInventoryOptions, connectionOverrides, loadFromFlags, type CommonFlags } from './common-options.js';
+import { playMinimalReporter } from '../output/play-minimal.js';
+import { timingReporter } from '../output/timings.js';
+import { playSettings, type PlaySettings } from './apply-config.js';
+import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
 import { interruptSignal } from './interrupt.js';
 import { varsPrompter } from './prompt.js';
 
@@ -62,14 +65,41 @@ function formatHostList(playbooks: Playbook[], lookup: (pattern: string) => stri
   return lines.join('\n');
 }
 
-/** ANSIBLE_RETRY_FILES_ENABLED / FLEET_RETRY_FILES_ENABLED: write PLAYBOOK.retry with the failed hosts (off by default, as in Ansible). */
-function writeRetryFile(playbook: string, hosts: string[]): string | undefined {
-  const enabled = process.env.FLEET_RETRY_FILES_ENABLED ?? process.env.ANSIBLE_RETRY_FILES_ENABLED;
-  if (!enabled || !['1', 'true', 'yes', 'on'].includes(enabled.toLowerCase()) || !hosts.length) return undefined;
-  const dir = process.env.FLEET_RETRY_FILES_SAVE_PATH ?? process.env.ANSIBLE_RETRY_FILES_SAVE_PATH ?? dirname(playbook);
-  const path = join(dir, `${basename(playbook).replace(/\.ya?ml$/, '')}.retry`);
+/** retry_files_enabled: write PLAYBOOK.retry with the failed hosts (off by default, as in Ansible 2.14). */
+function writeRetryFile(playbook: string, hosts: string[], retry: PlaySettings['retryFiles']): string | undefined {
+  if (!retry.enabled || !hosts.length) return undefined;
+  const path = join(retry.savePath ?? dirname(playbook), `${basename(playbook).replace(/\.ya?ml$/, '')}.retry`);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, hosts.join('\n') + '\n');
   return path;
+}
+
+function reporterFor(flags: PlayFlags, settings: PlaySettings): EventSink {
+  const write = (t: string) => process.stdout.write(t);
+  const color = settings.color;
+  let sink: EventSink;
+  if (settings.output === 'json') sink = playJsonReporter(write);
+  else if (settings.output === 'minimal') sink = playMinimalReporter({ write, writeErr: (t) => process.stderr.write(t), color, diff: settings.diff });
+  else {
+    sink = playTextReporter({
+      write,
+      writeErr: (t) => process.stderr.write(t),
+      color,
+      verbosity: flags.verbose,
+      diff: settings.diff,
+      checkMode: !!flags.check,
+      results: settings.output === 'yaml' ? 'yaml' : 'json',
+      showSkipped: settings.showSkipped,
+      checkModeMarkers: settings.checkModeMarkers,
+    });
+  }
+  if (!settings.profileTasks && !settings.timer) return sink;
+  const timings = timingReporter({ write, profileTasks: settings.profileTasks, timer: settings.timer, verbosity: flags.verbose });
+  // Ansible's aggregate callbacks print after the stdout callback: under the banner, after the recap.
+  return (event) => {
+    sink(event);
+    timings(event);
+  };
 }
 
 export function registerPlay(program: Command, setExit: (code: number) => void): void {
@@ -88,14 +118,18 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     .option('--list-tags', 'list all available tags, and stop')
     .option('--syntax-check', 'check the playbooks (and every module and parameter) without running them')
     .option('--strict', "refuse the run for any task's own problem too (a module fleet lacks, a bad parameter), not only for structure errors");
-  addInventoryOptions(cmd);
+  addInventoryOptions(cmd, ['text', 'json', 'yaml', 'minimal']);
   addConnectionOptions(cmd);
   cmd.action(async (files: string[], flags: PlayFlags) => {
-    const playbooks: Playbook[] = [];
+    const config = loadConfigInto(flags);
+    const settings = playSettings(flags, config, colorWanted(process.stdout));
     const warn = (w: string) => process.stderr.write(`[WARNING]: ${w}\n`);
+    settings.warnings.forEach(warn);
+    if (flags.verbose > 0 && (settings.output === 'text' || settings.output === 'yaml')) process.stdout.write(configBanner(config));
+    const playbooks: Playbook[] = [];
     for (const file of files) {
       try {
-        playbooks.push(await loadPlaybook(resolve(file), { strict: !!flags.strict }));
+        playbooks.push(await loadPlaybook(resolve(file), { strict: !!flags.strict, rolesPath: settings.rolesPath }));
       } catch (error) {
         // Every problem is reported, the tasks' own ones (warnings) with the ones that refuse the run.
         if (error instanceof PlaybookError) error.warnings.forEach(warn);
@@ -109,7 +143,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     }
     if (flags.listTasks || flags.listTags) {
       playbooks.forEach((pb, i) =>
-        process.stdout.write(formatListing(pb, { tasks: !!flags.listTasks, tags: !!flags.listTags, only: flags.tags, skip: flags.skipTags, path: files[i]! }) + '\n'),
+        process.stdout.write(formatListing(pb, { tasks: !!flags.listTasks, tags: !!flags.listTags, only: settings.tags.only, skip: settings.tags.skip, path: files[i]! }) + '\n'),
       );
       return;
     }
@@ -119,28 +153,19 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       return;
     }
     const connection = await connectionOverrides(flags);
-    const onEvent =
-      flags.output === 'json'
-        ? playJsonReporter((t) => process.stdout.write(t))
-        : playTextReporter({
-            write: (t) => process.stdout.write(t),
-            writeErr: (t) => process.stderr.write(t),
-            color: colorWanted(process.stdout),
-            verbosity: flags.verbose,
-            diff: !!flags.diff,
-            checkMode: !!flags.check,
-          });
+    const onEvent = reporterFor(flags, settings);
     const prompter = varsPrompter();
     const summary = await runPlaybook({
       playbooks,
       inventory,
       limit: flags.limit,
       extraVars,
-      forks: flags.forks,
+      forks: flags.forks!,
       connection,
       checkMode: !!flags.check,
-      diffMode: !!flags.diff,
-      tags: { only: flags.tags, skip: flags.skipTags },
+      diffMode: settings.diff,
+      gathering: settings.gathering,
+      tags: settings.tags,
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       strict: !!flags.strict,
       ...(flags.step ? { step: askStep } : {}),
@@ -149,8 +174,8 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       signal: interruptSignal(),
       cwd: process.cwd(),
     });
-    const retry = writeRetryFile(resolve(files[files.length - 1]!), summary.failedHosts);
-    if (retry && flags.output !== 'json') process.stderr.write(`\tto retry, use: --limit @${retry}\n`);
+    const retry = writeRetryFile(resolve(files[files.length - 1]!), summary.failedHosts, settings.retryFiles);
+    if (retry && settings.output !== 'json') process.stderr.write(`\tto retry, use: --limit @${retry}\n`);
     setExit(exitCodeFor(summary));
   });
 }

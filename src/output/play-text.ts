@@ -4,6 +4,7 @@ import { diffsOf, type FileDiff, type ModuleResult } from '../modules/types.js';
 import { bannerLine, COLOR, outputWidth, pyJson, stringc, type AnsibleColor } from './ansible-format.js';
 import { formatDiffs } from './diff.js';
 import { formatRecap } from './recap.js';
+import { yamlResult } from './yaml-results.js';
 
 export interface PlayTextReporterOptions {
   write: (text: string) => void;
@@ -23,6 +24,8 @@ export interface PlayTextReporterOptions {
   width?: number;
   /** Clock, for the total time when run_end carries none. */
   now?: () => number;
+  /** How results after `=> ` are written: JSON (the default callback) or YAML (stdout_callback = yaml). */
+  results?: 'json' | 'yaml';
 }
 
 const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
@@ -112,7 +115,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
    * around it, or a no_log-censored result, does not carry the flag and shows as any other.
    */
   const verboseAlways = (result: ModuleResult, task: TaskRef) =>
-    (isDebug(task) && !result.failed && !result.unreachable && !('censored' in result)) || flag(result, 'verbose_always');
+    (isDebug(task) && !result.failed && !result.unreachable && !result.skipped && !('censored' in result)) || flag(result, 'verbose_always');
   const isVerbose = (result: ModuleResult, task: TaskRef, level = 0) =>
     (verbosity > level || verboseAlways(result, task)) && !flag(result, 'verbose_override');
 
@@ -131,6 +134,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
         for (const k of DEBUG_HIDDEN) delete shown[k];
       }
     }
+    if (options.results === 'yaml') return yamlResult(shown);
     return pyJson(shown, verboseAlways(result, task) || verbosity > 2 ? 4 : undefined);
   };
 

@@ -4,7 +4,9 @@
  * its file:line:column, the task it belongs to, what was expected and what is valid.
  */
 import { FleetError, type ErrorContext } from '../errors.js';
-import type { SourcePos } from './model.js';
+import type { SourcePos, TaskProblem } from './model.js';
+
+export type { TaskProblem };
 
 export interface PlaybookProblem {
   message: string;
@@ -101,14 +103,6 @@ export interface UnimplementedUse {
   /** The names it was written as (ansible.builtin.apt, apt...). */
   writtenAs: Set<string>;
   uses: SourcePos[];
-}
-
-/** A task's own problem, found at load time, that fails the task if and when it runs (as in Ansible). */
-export interface TaskProblem {
-  message: string;
-  hint?: string;
-  /** The loop form itself is the problem: the task cannot even be expanded into items. */
-  loop?: boolean;
 }
 
 /** Gathers problems, warnings and uses of not-yet-implemented modules while a playbook loads. */

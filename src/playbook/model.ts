@@ -3,7 +3,14 @@
  * host is touched. Values stay untemplated here; the executor templates them per host and task.
  */
 import type { Vars } from '../inventory/model.js';
-import type { TaskProblem } from './errors.js';
+
+/** A task's own problem, found at load time, that fails the task if and when it runs (as in Ansible). */
+export interface TaskProblem {
+  message: string;
+  hint?: string;
+  /** The loop form itself is the problem: the task cannot even be expanded into items. */
+  loop?: boolean;
+}
 
 export interface SourcePos {
   file: string;
@@ -171,6 +178,8 @@ export interface Play extends CommonKeywords {
   name: string;
   hosts: string;
   gather_facts: boolean | string;
+  /** The play wrote gather_facts itself (Ansible's `gathering: explicit` gathers only then). */
+  gather_facts_set?: boolean;
   vars_files: (string | string[])[];
   vars_prompt?: VarPrompt[];
   serial?: (number | string)[];

@@ -137,6 +137,7 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
       case 'gather_facts': {
         const b = v.bool('gather_facts', value);
         if (b !== undefined) play.gather_facts = b;
+        play.gather_facts_set = true;
         continue;
       }
       case 'gather_subset': {

@@ -18,6 +18,29 @@ export interface YamlOptions {
   sortKeys?: boolean;
   width?: number;
   allowUnicode?: boolean;
+  /**
+   * Multi-line strings as `|-` literal blocks, cleaned as community.general.yaml's dumper cleans
+   * them (trailing whitespace, tabs, non-printable characters dropped).
+   */
+  literalMultiline?: boolean;
+}
+
+const BLOCK_TRIGGERS = /[\n\r\x1c\x1d\x1e\x85\u2028\u2029]/;
+const PRINTABLE = /[\t\n\r\x0b\x0c\x20-\x7e]/;
+
+/** community.general.yaml's clean-up of a string it prints as a block. */
+function cleanForBlock(value: string): string {
+  let v = value.replace(/\s+$/, '');
+  v = [...v].filter((ch) => PRINTABLE.test(ch) || ch.codePointAt(0)! >= 0xa0).join('');
+  v = v.replace(/([^\n]*)/g, (line) => expandTabs(line));
+  v = v.replace(/[\x0b\x0c\r]/g, '');
+  return v.replace(/ +\n/g, '\n');
+}
+
+function expandTabs(line: string): string {
+  let out = '';
+  for (const ch of line) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
 }
 
 const RESOLVERS = [
@@ -222,11 +245,25 @@ export function pyYamlDump(value: unknown, options: YamlOptions = {}): string {
   };
 
   /** Write a scalar; returns whether it was written plain. */
+  const writeLiteral = (text: string, contIndent: number): void => {
+    w.write(`|${/^[ \n\x85\u2028\u2029]/.test(text) ? I : ''}-`);
+    for (const line of text.split('\n')) w.write(line ? `\n${' '.repeat(contIndent)}${line}` : '\n');
+  };
+
   const writeScalar = (v: unknown, flow: boolean, simpleKey: boolean, contIndent: number): boolean => {
     const { text, isString } = scalarText(v);
     if (!isString) {
       w.write(text);
       return true;
+    }
+    if (options.literalMultiline && !flow && !simpleKey && BLOCK_TRIGGERS.test(text)) {
+      const cleaned = cleanForBlock(text);
+      if (cleaned) {
+        writeLiteral(cleaned, contIndent);
+        return false;
+      }
+      w.write('""');
+      return false;
     }
     const a = analyze(text, allowUnicode);
     const implicitStr = !RESOLVERS.some((re) => re.test(text));

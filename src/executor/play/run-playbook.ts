@@ -29,6 +29,11 @@ export interface PlaybookOptions {
   checkMode?: boolean;
   diffMode?: boolean;
   tags?: TagFilter;
+  /**
+   * Ansible's `gathering`: implicit gathers unless a play says `gather_facts: false`; explicit only
+   * when a play says `gather_facts: true`; smart as implicit, but only on hosts with no facts yet.
+   */
+  gathering?: 'implicit' | 'explicit' | 'smart';
   startAtTask?: string;
   /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
   strict?: boolean;
@@ -116,6 +121,11 @@ async function loadVarsFiles(play: Play, templar: Templar, base: Vars): Promise<
 
 function gatherFactsTask(play: Play): TaskNode {
   return { kind: 'task', pos: play.pos, name: 'Gathering Facts', module: 'setup', moduleAs: 'setup', args: {} };
+}
+
+function gatherWanted(play: Play, gathering: NonNullable<PlaybookOptions['gathering']>, templar: Templar, extraVars: Vars): boolean {
+  const wanted = truthy(templar.template(play.gather_facts, extraVars));
+  return gathering === 'explicit' ? wanted && !!play.gather_facts_set : wanted;
 }
 
 async function runSection(rt: Runtime, nodes: readonly Node[], scope: Scope): Promise<void> {
@@ -208,8 +218,15 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           rt.batch = batch.filter((h) => states.get(h).active);
           if (!rt.batch.length) continue;
           options.onEvent({ type: 'play_start', name: play.name, hosts: rt.batch, at: Date.now() });
-          if (truthy(templar.template(play.gather_facts, extraVars)) && findModule('setup')) {
-            await runSection(rt, [gatherFactsTask(play)], scope);
+          if (gatherWanted(play, options.gathering ?? 'implicit', templar, extraVars) && findModule('setup')) {
+            if (options.gathering === 'smart') {
+              const all = rt.batch;
+              rt.batch = all.filter((h) => !Object.keys(states.get(h).facts).length);
+              await runSection(rt, rt.batch.length ? [gatherFactsTask(play)] : [], scope);
+              rt.batch = all;
+            } else {
+              await runSection(rt, [gatherFactsTask(play)], scope);
+            }
           }
           await runSection(rt, play.pre_tasks, scope);
           await runSection(rt, [...play.roles, ...play.tasks], scope);
