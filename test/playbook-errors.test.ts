@@ -196,7 +196,10 @@ describe('playbook errors', () => {
     );
     // Without --strict the loop form fleet lacks fails only its task; two loops still refuse the run.
     expect(await problems('with-unsupported.yml')).toEqual([`${BAD}/with-unsupported.yml:9:7, task "two loops": duplicate loop in task: loop and with_items`]);
-    expect(await problems('vars-prompt.yml')).toEqual([`${BAD}/vars-prompt.yml:2:3: vars_prompt is not supported by fleet`]);
+    expect(await problems('vars-prompt.yml')).toEqual([
+      `${BAD}/vars-prompt.yml:2:3: vars_prompt entry needs a name that is a valid variable name, got undefined`,
+      `${BAD}/vars-prompt.yml:2:3: "privat" is not a valid vars_prompt key (did you mean "private"?)`,
+    ]);
     const inc = await failure('include-become.yml');
     expect(inc.problems.map(line)).toEqual([
       `${BAD}/include-become.yml:5:7, task "include with become": become is not valid on include_tasks`,

@@ -59,7 +59,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-b, --become', 'run operations with become (sudo)')
     .option('--become-user <user>', 'become this user', undefined)
-    .addOption(new Option('--become-method <method>', 'privilege escalation method').choices(['sudo']))
+    .addOption(new Option('--become-method <method>', 'privilege escalation method').choices(['sudo', 'su']))
     .option('-K, --ask-become-pass', 'ask for the privilege escalation password')
     .option('-T, --timeout <seconds>', 'connection timeout in seconds (default 10, or ConnectTimeout from ~/.ssh/config)', positiveInt('--timeout'))
     .option('-c, --connection <type>', 'connection type: ssh or local')

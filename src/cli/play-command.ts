@@ -18,6 +18,7 @@ import { timingReporter } from '../output/timings.js';
 import { playSettings, type PlaySettings } from './apply-config.js';
 import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
 import { interruptSignal } from './interrupt.js';
+import { varsPrompter } from './prompt.js';
 
 interface PlayFlags extends CommonFlags {
   check?: boolean;
@@ -161,6 +162,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     }
     const connection = await connectionOverrides(flags);
     const onEvent = reporterFor(flags, settings);
+    const prompter = varsPrompter();
     const summary = await runPlaybook({
       playbooks,
       inventory,
@@ -175,6 +177,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       strict: !!flags.strict,
       ...(flags.step ? { step: askStep } : {}),
+      ...(prompter ? { prompt: prompter } : {}),
       onEvent,
       signal: interruptSignal(),
       cwd: process.cwd(),

@@ -63,3 +63,21 @@ export function passphrasePrompter(): (keyFile: string) => Promise<string> {
     return answer;
   };
 }
+
+/**
+ * vars_prompt questions, asked on the terminal as Ansible words them (`Name [default]: `), private
+ * ones without echo. Undefined when there is no terminal: the run then uses the defaults.
+ */
+export function varsPrompter(): ((q: { prompt: string; private: boolean; default?: unknown }) => Promise<string>) | undefined {
+  if (!process.stdin.isTTY) return undefined;
+  return async (q) => {
+    const question = `${q.prompt}${q.default !== undefined && q.default !== null ? ` [${String(q.default)}]` : ''}: `;
+    if (q.private) return askSecret(question);
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await new Promise<string>((resolveAnswer) => rl.question(question, resolveAnswer));
+    } finally {
+      rl.close();
+    }
+  };
+}

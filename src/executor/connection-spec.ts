@@ -38,33 +38,69 @@ export function hostKeyCheckingFromEnv(env: NodeJS.ProcessEnv = process.env): Ho
   return undefined;
 }
 
+/**
+ * The play, block and task keywords that choose how a host is reached. Ansible ranks them above the
+ * command line and below the host's inventory variables (ansible_user, ansible_port,
+ * ansible_connection win over them).
+ */
+export interface ConnectionKeywords {
+  remote_user?: string;
+  port?: number;
+  connection?: string;
+}
+
+/** Connection plugins fleet's transport stands in for: every ssh flavour, and local. */
+const CONNECTION_KINDS: Record<string, 'ssh' | 'local'> = { ssh: 'ssh', smart: 'ssh', paramiko: 'ssh', paramiko_ssh: 'ssh', local: 'local' };
+
+/** The transport for a connection name (ansible_connection or the `connection` keyword), or a clear error. */
+export function connectionKind(name: string, host: string, source: string): 'ssh' | 'local' {
+  const kind = CONNECTION_KINDS[name.replace(/^ansible\.(builtin|legacy)\./, '')];
+  if (!kind) {
+    throw new UsageError(`host ${host}: ${source} "${name}" is not supported`, { host, hint: 'fleet connects with ssh (also named smart or paramiko) or local' });
+  }
+  return kind;
+}
+
+export const BECOME_METHODS = ['sudo', 'su'] as const;
+export type BecomeMethod = (typeof BECOME_METHODS)[number];
+
+/** A become method fleet has, or a clear error naming the ones it has. */
+export function becomeMethodOf(name: string, host: string): BecomeMethod {
+  const method = name.replace(/^ansible\.(builtin|legacy)\./, '');
+  if (!(BECOME_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`host ${host}: become method "${name}" is not supported`, { host, hint: 'fleet becomes with sudo or su' });
+  }
+  return method as BecomeMethod;
+}
+
 function expandHome(path: string): string {
   return path === '~' ? homedir() : path.startsWith('~/') ? `${homedir()}/${path.slice(2)}` : path;
 }
 
 /**
- * Resolve how to reach one host: defaults < command line < inventory variables < extra vars
- * (the caller merges extra vars into `vars`), then the ssh arguments in ansible_ssh_common_args.
+ * Resolve how to reach one host: defaults < command line < play/block/task keywords < inventory
+ * variables < extra vars (the caller merges extra vars into `vars`), then the ssh arguments in
+ * ansible_ssh_common_args.
  */
-export function connectionSpecFor(host: string, vars: Vars, cli: ConnectionOverrides): ConnectionSpec {
+export function connectionSpecFor(host: string, vars: Vars, cli: ConnectionOverrides, keywords: ConnectionKeywords = {}): ConnectionSpec {
   const v = connectionVars(vars);
-  const kind = v.connection ?? cli.connection ?? (host === 'localhost' && v.host === undefined ? 'local' : 'ssh');
-  if (kind !== 'ssh' && kind !== 'local') {
-    throw new UsageError(`host ${host}: ansible_connection "${kind}" is not supported`, { host, hint: 'fleet connects with ssh or local' });
-  }
+  const kind =
+    v.connection !== undefined
+      ? connectionKind(v.connection, host, 'ansible_connection')
+      : keywords.connection !== undefined
+        ? connectionKind(keywords.connection, host, 'connection')
+        : (cli.connection ?? (host === 'localhost' && v.host === undefined ? 'local' : 'ssh'));
   const sshArgs = parseSshArgs([cli.sshCommonArgs, v.sshCommonArgs, cli.sshExtraArgs, v.sshExtraArgs].filter(Boolean).join(' '));
   const keyFile = v.privateKeyFile ?? cli.privateKeyFile;
   const become = v.become ?? cli.become ?? false;
   const becomeMethod = v.becomeMethod ?? cli.becomeMethod ?? 'sudo';
-  if (become && becomeMethod !== 'sudo') {
-    throw new UsageError(`host ${host}: become method "${becomeMethod}" is not supported`, { host, hint: 'fleet becomes with sudo' });
-  }
-  const user = v.user ?? sshArgs.user ?? cli.user;
+  const method: BecomeMethod = become ? becomeMethodOf(becomeMethod, host) : ((BECOME_METHODS as readonly string[]).includes(becomeMethod) ? (becomeMethod as BecomeMethod) : 'sudo');
+  const user = v.user ?? keywords.remote_user ?? sshArgs.user ?? cli.user;
   const password = v.password ?? cli.password;
   const passphrase = cli.passphrase;
   const becomePassword = v.becomePassword ?? cli.becomePassword;
   const hostKeyChecking = v.hostKeyChecking ?? sshArgs.hostKeyChecking ?? cli.hostKeyChecking ?? hostKeyCheckingFromEnv();
-  const port = v.port ?? sshArgs.port;
+  const port = v.port ?? keywords.port ?? sshArgs.port;
   const timeoutSec = sshArgs.timeoutSec ?? cli.timeoutSec;
   const privateKeyFiles = [keyFile, ...(sshArgs.privateKeyFiles ?? [])].filter((k): k is string => !!k).map(expandHome);
   return {
@@ -80,7 +116,7 @@ export function connectionSpecFor(host: string, vars: Vars, cli: ConnectionOverr
     ...(hostKeyChecking !== undefined ? { hostKeyChecking } : {}),
     ...(timeoutSec !== undefined ? { timeoutSec } : {}),
     become: {
-      method: 'sudo',
+      method,
       user: v.becomeUser ?? cli.becomeUser ?? 'root',
       ...(becomePassword !== undefined ? { password: becomePassword } : {}),
       ...(v.becomeExe ? { exe: v.becomeExe } : {}),

@@ -1,4 +1,5 @@
-import type { Connection } from '../transport/connection.js';
+import { CommandError } from '../errors.js';
+import type { BecomeMethod, Connection } from '../transport/connection.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Predicted, PredictedState } from '../modules/types.js';
 
 export interface ModuleRun {
@@ -9,6 +10,9 @@ export interface ModuleRun {
   host: string;
   become: boolean;
   becomeUser?: string;
+  becomeMethod?: BecomeMethod;
+  /** Epoch ms after which no command may run (the task's `timeout`); a running one is killed then. */
+  deadline?: number;
   checkMode: boolean;
   diffMode?: boolean;
   /** Environment for every command the module runs (the task's `environment`). */
@@ -32,6 +36,7 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
     connection,
     become: run.become,
     ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}),
+    ...(run.becomeMethod ? { becomeMethod: run.becomeMethod } : {}),
     checkMode: run.checkMode,
     ...(run.diffMode !== undefined ? { diffMode: run.diffMode } : {}),
     ...(run.vars ? { vars: run.vars } : {}),
@@ -39,12 +44,16 @@ export async function runModule(run: ModuleRun): Promise<ModuleResult> {
     ...(run.searchPaths ? { searchPaths: run.searchPaths } : {}),
     ...(run.renderTemplate ? { renderTemplate: run.renderTemplate } : {}),
     ...(run.checkMode && run.predicted ? { predicted: run.predicted } : {}),
-    run: (command, options = {}) =>
-      connection.run(command, {
+    run: (command, options = {}) => {
+      const left = run.deadline !== undefined ? run.deadline - Date.now() : undefined;
+      if (left !== undefined && left <= 0) return Promise.reject(new CommandError('the task ran out of time', { host: run.host, command }));
+      return connection.run(command, {
         ...options,
+        ...(left !== undefined ? { timeoutMs: left } : {}),
         ...(run.env || options.env ? { env: { ...(run.env ?? {}), ...(options.env ?? {}) } } : {}),
-        ...(run.become ? { become: true, ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}) } : {}),
-      }),
+        ...(run.become ? { become: true, ...(run.becomeUser ? { becomeUser: run.becomeUser } : {}), ...(run.becomeMethod ? { becomeMethod: run.becomeMethod } : {}) } : {}),
+      });
+    },
   };
   const result = await probeAndApply(run, ctx);
   return module.diffAsOne && Array.isArray(result.diff) && result.diff.length === 1 ? { ...result, diff: result.diff[0] } : result;

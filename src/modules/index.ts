@@ -2,6 +2,7 @@ import { closest } from '../util/closest.js';
 import { FleetError } from '../errors.js';
 import { command, raw, shell } from './command.js';
 import { ping } from './ping.js';
+import { async_status } from './async_status.js';
 import { add_host } from './add_host.js';
 import { assert } from './assert.js';
 import { debug } from './debug.js';
@@ -80,6 +81,7 @@ const registry: readonly AnyModule[] = [
   script,
   include_vars,
   add_host,
+  async_status,
   group_by,
   // files
   file,

@@ -62,14 +62,14 @@ export async function waitForReboot(ctx: ModuleContext, p: RebootParams, bootId:
     await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
     try {
       if (!back) {
-        const r = await ctx.connection.run(p.boot_time_command, { timeoutMs: attemptMs, ...(ctx.become ? { become: true, ...(ctx.becomeUser ? { becomeUser: ctx.becomeUser } : {}) } : {}) });
+        const r = await ctx.connection.run(p.boot_time_command, { timeoutMs: attemptMs, ...(ctx.become ? { become: true, ...(ctx.becomeUser ? { becomeUser: ctx.becomeUser } : {}), ...(ctx.becomeMethod ? { becomeMethod: ctx.becomeMethod } : {}) } : {}) });
         const id = r.stdout.toString('utf8').trim();
         if (r.rc !== 0 || !id) last = `boot_time_command failed (rc ${r.rc})`;
         else if (id === bootId) last = 'the host has not rebooted yet (same boot id)';
         else back = true;
       }
       if (back) {
-        const t = await ctx.connection.run(p.test_command, { timeoutMs: attemptMs, ...(ctx.become ? { become: true, ...(ctx.becomeUser ? { becomeUser: ctx.becomeUser } : {}) } : {}) });
+        const t = await ctx.connection.run(p.test_command, { timeoutMs: attemptMs, ...(ctx.become ? { become: true, ...(ctx.becomeUser ? { becomeUser: ctx.becomeUser } : {}), ...(ctx.becomeMethod ? { becomeMethod: ctx.becomeMethod } : {}) } : {}) });
         if (t.rc === 0) {
           if (p.post_reboot_delay > 0) await sleep(p.post_reboot_delay * 1000);
           return { changed: true, rebooted: true, elapsed: Math.round((Date.now() - started) / 1000) };

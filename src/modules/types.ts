@@ -76,6 +76,7 @@ export interface ModuleContext {
   /** The task asked for privilege escalation. */
   become: boolean;
   becomeUser?: string;
+  becomeMethod?: 'sudo' | 'su';
   checkMode: boolean;
   /** --diff (or the task's `diff:`) asks for a before/after diff. */
   diffMode?: boolean;

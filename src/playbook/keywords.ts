@@ -3,6 +3,7 @@
  * object they are valid on, and the conversion of each keyword's value into the model.
  */
 import { closest, editDistance } from '../util/closest.js';
+import { findModule } from '../modules/index.js';
 import type { Vars } from '../inventory/model.js';
 import type { CommonKeywords, LoopControl } from './model.js';
 import type { Collector, At } from './errors.js';
@@ -348,11 +349,39 @@ export function readCommon(key: string, value: unknown, target: CommonKeywords, 
     case 'debugger':
       c.warn('the debugger keyword is ignored: fleet has no task debugger', at);
       return true;
-    case 'module_defaults':
-      c.error('module_defaults is not supported by fleet', { ...at, hint: "set the parameters on each task, or use YAML anchors (&defaults / <<: *defaults) to share them" });
+    case 'module_defaults': {
+      const d = readModuleDefaults(value, c, at);
+      if (d) target.module_defaults = d;
       return true;
+    }
   }
   return false;
+}
+
+/**
+ * module_defaults: a mapping (or a list of them, merged) of module names (short, FQCN, or
+ * `group/<name>`) to mappings of parameters. Names fleet has are stored under its canonical name.
+ */
+export function readModuleDefaults(value: unknown, c: Collector, at: At): Record<string, Record<string, unknown>> | undefined {
+  if (value === null || value === undefined) return undefined;
+  const maps = Array.isArray(value) ? value : [value];
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const m of maps) {
+    if (!m || typeof m !== 'object' || Array.isArray(m)) {
+      c.error(`module_defaults must be a mapping of module names to their default parameters, got ${typeName(m)} ${JSON.stringify(m)}`, { ...at, hint: 'e.g. module_defaults: {ansible.builtin.file: {owner: root, mode: "0644"}}' });
+      return undefined;
+    }
+    for (const [name, params] of Object.entries(m as Record<string, unknown>)) {
+      if (params === null) continue;
+      if (typeof params !== 'object' || Array.isArray(params)) {
+        c.error(`module_defaults for ${name} must be a mapping of parameters to values, got ${typeName(params)} ${JSON.stringify(params)}`, at);
+        continue;
+      }
+      const key = name.startsWith('group/') ? name : (findModule(name)?.name ?? name.replace(/^ansible\.(builtin|legacy)\./, ''));
+      out[key] = { ...(out[key] ?? {}), ...(params as Record<string, unknown>) };
+    }
+  }
+  return out;
 }
 
 /** Parses a loop_control mapping; unknown keys are errors naming the valid ones. */
@@ -450,6 +479,7 @@ export function commonOf(obj: CommonKeywords): CommonKeywords {
     'connection',
     'remote_user',
     'port',
+    'module_defaults',
   ];
   const out: CommonKeywords = {};
   for (const k of keys) if (obj[k] !== undefined) (out as Record<string, unknown>)[k] = obj[k];

@@ -51,6 +51,11 @@ export interface CommonKeywords {
   connection?: string;
   remote_user?: string;
   port?: number | string;
+  /**
+   * module_defaults: parameters by module (fleet's canonical name, or `group/<name>`), merged under
+   * the task's own arguments; inner frames' entries replace outer ones module by module.
+   */
+  module_defaults?: Record<string, Record<string, unknown>>;
   /** Unknown-to-fleet keywords Ansible accepts but fleet ignores, kept for warnings. */
 }
 
@@ -153,6 +158,21 @@ export interface RoleRef {
 
 export type Strategy = 'linear' | 'free';
 
+/** One `vars_prompt` entry: a play variable asked for on the terminal before the play runs. */
+export interface VarPrompt {
+  name: string;
+  prompt: string;
+  default?: unknown;
+  /** Do not echo the answer (Ansible's default). */
+  private: boolean;
+  /** Ask twice; the answers must match. */
+  confirm: boolean;
+  /** Hash the answer as password_hash does (sha512_crypt, sha256_crypt, md5_crypt). */
+  encrypt?: string;
+  salt?: string;
+  salt_size?: number;
+}
+
 export interface Play extends CommonKeywords {
   pos: SourcePos;
   name: string;
@@ -161,6 +181,7 @@ export interface Play extends CommonKeywords {
   /** The play wrote gather_facts itself (Ansible's `gathering: explicit` gathers only then). */
   gather_facts_set?: boolean;
   vars_files: (string | string[])[];
+  vars_prompt?: VarPrompt[];
   serial?: (number | string)[];
   strategy: Strategy;
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';

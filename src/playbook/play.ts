@@ -1,9 +1,9 @@
 /** One play: its keywords, vars, roles, task sections and handlers. */
 import { looksLikeModule } from './action.js';
 import type { LoadCtx, PlayState } from './context.js';
-import type { At } from './errors.js';
-import { ORDERS, PLAY_KEYWORDS, Values, isTemplated, listOf, readCommon, suggest } from './keywords.js';
-import type { Node, Play, Strategy, TaskNode } from './model.js';
+import type { At, Collector } from './errors.js';
+import { ORDERS, PLAY_KEYWORDS, Values, isIdentifier, isTemplated, listOf, readCommon, suggest } from './keywords.js';
+import type { Node, Play, Strategy, TaskNode, VarPrompt } from './model.js';
 import { expandRoleEntry } from './roles.js';
 import { parseTaskList } from './task.js';
 import { entries, isNull, isSeq, items, js, posOf, typeName, type SourceFile, type YNode } from './yaml-source.js';
@@ -24,6 +24,48 @@ function readSerial(value: unknown, c: LoadCtx['c'], at: At): (number | string)[
       c.error(`serial must be a number, a percentage ("30%") or a list of them, got ${typeName(s)} ${JSON.stringify(s)}`, { ...at, hint: 'e.g. serial: 1, serial: "25%", serial: [1, 5, "50%"]' });
       return undefined;
     }
+  }
+  return out;
+}
+
+const PROMPT_KEYS = ['name', 'prompt', 'default', 'private', 'confirm', 'encrypt', 'salt', 'salt_size', 'unsafe'];
+const ENCRYPT_TYPES = ['sha512_crypt', 'sha256_crypt', 'md5_crypt'];
+
+/** vars_prompt: a list of {name, prompt, default, private, confirm, encrypt, salt, salt_size}. */
+function readVarsPrompt(value: unknown, v: Values, c: Collector, at: At): VarPrompt[] | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    c.error(`vars_prompt must be a list of prompts, got ${typeName(value)}`, { ...at, hint: 'e.g. vars_prompt: [{name: username, prompt: "User name", private: false}]' });
+    return undefined;
+  }
+  const out: VarPrompt[] = [];
+  for (const entry of value) {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      c.error(`each vars_prompt entry must be a mapping with at least name, got ${typeName(entry)} ${JSON.stringify(entry)}`, at);
+      continue;
+    }
+    const e = entry as Record<string, unknown>;
+    for (const k of Object.keys(e)) if (!PROMPT_KEYS.includes(k)) c.error(`"${k}" is not a valid vars_prompt key${suggest(k, PROMPT_KEYS)}`, { ...at, hint: `valid keys: ${PROMPT_KEYS.join(', ')}` });
+    const name = v.str('vars_prompt name', e.name);
+    if (!name || !isIdentifier(name)) {
+      c.error(`vars_prompt entry needs a name that is a valid variable name, got ${JSON.stringify(e.name)}`, at);
+      continue;
+    }
+    const encrypt = e.encrypt === undefined || e.encrypt === null ? undefined : v.str('vars_prompt encrypt', e.encrypt);
+    if (encrypt !== undefined && !ENCRYPT_TYPES.includes(encrypt)) c.error(`vars_prompt encrypt must be one of ${ENCRYPT_TYPES.join(', ')}, got "${encrypt}"`, at);
+    const priv = v.bool('vars_prompt private', e.private);
+    const confirm = v.bool('vars_prompt confirm', e.confirm);
+    const saltSize = e.salt_size === undefined ? undefined : v.int('vars_prompt salt_size', e.salt_size);
+    out.push({
+      name,
+      prompt: v.str('vars_prompt prompt', e.prompt) ?? name,
+      ...(e.default !== undefined ? { default: e.default } : {}),
+      private: priv === undefined ? true : priv === true || priv === 'true',
+      confirm: confirm === true,
+      ...(encrypt ? { encrypt } : {}),
+      ...(typeof e.salt === 'string' ? { salt: e.salt } : {}),
+      ...(typeof saltSize === 'number' ? { salt_size: saltSize } : {}),
+    });
   }
   return out;
 }
@@ -123,9 +165,11 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
         }
         continue;
       }
-      case 'vars_prompt':
-        c.error('vars_prompt is not supported by fleet', { ...at, hint: 'pass the values with -e/--extra-vars (e.g. -e "name=value"), or keep them in a vars file' });
+      case 'vars_prompt': {
+        const prompts = readVarsPrompt(value, v, c, at);
+        if (prompts) play.vars_prompt = prompts;
         continue;
+      }
       case 'serial': {
         const s = readSerial(value, c, at);
         if (s) play.serial = s;

@@ -1,9 +1,9 @@
 /**
- * Privilege escalation with sudo: the command line that starts a persistent shell as another user,
- * and the reading of sudo's answers (prompt, wrong password, not allowed, missing).
+ * Privilege escalation with sudo or su: the command line that starts a persistent shell as another
+ * user, and the reading of their answers (prompt, wrong password, not allowed, missing).
  *
- * The password is written to sudo's stdin only (`-S`), never put on a command line, in a message
- * or in an error.
+ * The password is written to the program's stdin only (sudo `-S`; su reads it there when it has no
+ * terminal), never put on a command line, in a message or in an error.
  */
 import { BecomeError, type ErrorContext } from '../errors.js';
 import type { BecomeSpec } from './connection.js';
@@ -14,9 +14,30 @@ export const DEFAULT_BECOME_FLAGS = '-H -S -n';
 export interface BecomePlan {
   /** The command line to run through the host's shell. */
   commandLine: string;
-  /** The unique prompt sudo prints on stderr when it wants the password. */
+  /** The unique prompt sudo prints on stderr when it wants the password (su: its own prompt). */
   prompt: string;
   user: string;
+  method: 'sudo' | 'su';
+}
+
+/** su's password prompt, as util-linux and shadow's su print it (any language's "Password:" ends in a colon). */
+const SU_PROMPT = /(^|\n)[^\n]*(password|passwort|mot de passe|contraseña|senha|パスワード|密码)[^\n]*[:：] ?$/i;
+
+/** How many password prompts the become program has printed on stderr so far. */
+export function promptsSeen(stderr: string, plan: Pick<BecomePlan, 'prompt' | 'method'>): number {
+  if (plan.method === 'su') return SU_PROMPT.test(stderr) ? stderr.split(/\n/).filter((l) => SU_PROMPT.test(l)).length || 1 : 0;
+  return stderr.split(plan.prompt).length - 1;
+}
+
+/**
+ * The su command line that starts a persistent shell as `user` (Ansible's su become: `su user -c
+ * CMD`, run by the user's login shell). util-linux su runs the command in a new session.
+ */
+function suCommand(spec: Partial<BecomeSpec>, user: string, token: string): BecomePlan {
+  const exe = spec.exe && spec.exe.trim() ? spec.exe.trim() : 'su';
+  const flags = splitFlags(spec.flags ?? '');
+  const parts = [exe.split(/\s+/).map(shQuote).join(' '), ...flags.map(shQuote), shQuote(user), '-c', shQuote(shellStartCommand(token))];
+  return { commandLine: `exec ${parts.join(' ')}`, prompt: 'Password:', user, method: 'su' };
 }
 
 /** Split a flags string the simple way (sudo flags have no quoting needs). */
@@ -30,6 +51,7 @@ function splitFlags(flags: string): string[] {
  * is read from stdin.
  */
 export function becomeCommand(spec: Partial<BecomeSpec>, user: string, token: string): BecomePlan {
+  if (spec.method === 'su') return suCommand(spec, user, token);
   const exe = spec.exe && spec.exe.trim() ? spec.exe.trim() : 'sudo';
   let flags = splitFlags(spec.flags ?? DEFAULT_BECOME_FLAGS);
   if (spec.password !== undefined) flags = flags.filter((f) => f !== '-n' && f !== '--non-interactive');
@@ -55,7 +77,7 @@ export function becomeCommand(spec: Partial<BecomeSpec>, user: string, token: st
     shQuote(user),
     shellStartCommand(token),
   ];
-  return { commandLine: `exec ${parts.join(' ')}`, prompt, user };
+  return { commandLine: `exec ${parts.join(' ')}`, prompt, user, method: 'sudo' };
 }
 
 /** Remove our prompt marker from sudo's stderr before showing it. */
@@ -63,12 +85,30 @@ export function cleanSudoStderr(stderr: string, prompt: string): string {
   return stderr.split(prompt).join('').trim();
 }
 
-/** Turn what sudo said on its way out into a clear BecomeError. */
+/** Turn what su said on its way out into a clear BecomeError. */
+function classifySuFailure(stderr: string, plan: Pick<BecomePlan, 'user'>, context: ErrorContext & { loginUser?: string; exe?: string; passwordGiven: boolean }): BecomeError {
+  const text = stderr.replace(SU_PROMPT, '').replace(/^\s*Password:\s*/gim, '').trim();
+  const who = context.loginUser ? `user ${context.loginUser}` : 'the login user';
+  const ctx: ErrorContext = { host: context.host, stderr: text || undefined };
+  const exe = context.exe ?? 'su';
+  if (/authentication failure|incorrect password/i.test(text)) {
+    return context.passwordGiven
+      ? new BecomeError(`incorrect su password for ${plan.user}`, { ...ctx, hint: 'su asks for the password of the become user; check ansible_become_password / --ask-become-pass' })
+      : new BecomeError(`su to ${plan.user} requires a password but no become password was given`, { ...ctx, hint: 'set ansible_become_password or use --ask-become-pass' });
+  }
+  if (/does not exist|unknown (user|login)/i.test(text)) return new BecomeError(`become user ${plan.user} does not exist on this host`, ctx);
+  if (/must be run from a terminal/i.test(text)) return new BecomeError(`su on this host needs a terminal to read a password, which fleet does not give it`, { ...ctx, hint: 'use become_method: sudo, or log in as root' });
+  if (/(not found|No such file or directory)/i.test(text) && text.includes(exe.split(/\s+/)[0]!)) return new BecomeError(`${exe} is not installed on this host`, ctx);
+  return new BecomeError(`su to ${plan.user} as ${who} failed${text ? `: ${text}` : ''}`, ctx);
+}
+
+/** Turn what sudo (or su) said on its way out into a clear BecomeError. */
 export function classifySudoFailure(
   stderr: string,
-  plan: Pick<BecomePlan, 'prompt' | 'user'>,
+  plan: Pick<BecomePlan, 'prompt' | 'user'> & { method?: 'sudo' | 'su' },
   context: ErrorContext & { loginUser?: string; exe?: string; passwordGiven: boolean },
 ): BecomeError {
+  if (plan.method === 'su') return classifySuFailure(stderr, plan, context);
   const text = cleanSudoStderr(stderr, plan.prompt);
   const who = context.loginUser ? `user ${context.loginUser}` : 'the login user';
   const ctx: ErrorContext = { host: context.host, stderr: text || undefined };

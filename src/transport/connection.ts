@@ -13,6 +13,8 @@ export interface RunOptions {
   /** Run through the host's privilege escalation (sudo) as `becomeUser` (default root). */
   become?: boolean;
   becomeUser?: string;
+  /** sudo (default: the connection's BecomeSpec method) or su. */
+  becomeMethod?: BecomeMethod;
   /** Give up on the command after this many milliseconds (the session is then reset). */
   timeoutMs?: number;
 }
@@ -28,11 +30,13 @@ export interface PutOptions {
   mode?: number;
   become?: boolean;
   becomeUser?: string;
+  becomeMethod?: BecomeMethod;
 }
 
 export interface GetOptions {
   become?: boolean;
   becomeUser?: string;
+  becomeMethod?: BecomeMethod;
 }
 
 export interface Connection {
@@ -51,15 +55,20 @@ export interface Connection {
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
+export type BecomeMethod = 'sudo' | 'su';
+
 export interface BecomeSpec {
-  method: 'sudo';
+  method: BecomeMethod;
   /** Default become user (RunOptions.becomeUser wins). */
   user: string;
   /** Answered to sudo's prompt on its stdin; never logged or shown. */
   password?: string;
-  /** Default 'sudo'. */
+  /** Default: the method's name ('sudo' or 'su'). */
   exe?: string;
-  /** Default '-H -S -n' (as Ansible); -n is dropped when a password is given; -S is always added. */
+  /**
+   * sudo: default '-H -S -n' (as Ansible); -n is dropped when a password is given; -S is always
+   * added. su: default none.
+   */
   flags?: string;
 }
 

@@ -4,12 +4,12 @@
  */
 import { BecomeError, CommandError, FleetError } from '../errors.js';
 import type { ChannelOpener } from './channel.js';
-import type { BecomeSpec, CommandResult, Connection, GetOptions, PutOptions, RunOptions } from './connection.js';
+import type { BecomeMethod, BecomeSpec, CommandResult, Connection, GetOptions, PutOptions, RunOptions } from './connection.js';
 import { shQuote } from './framing.js';
 import { ShellSession } from './shell-session.js';
 
 export interface SessionStats {
-  /** Key: '' for the plain shell, else the become user. */
+  /** Key: '' for the plain shell, else the become user (`su:<user>` for su). */
   key: string;
   pid: number | undefined;
   channelsOpened: number;
@@ -35,8 +35,8 @@ export abstract class ShellConnection implements Connection {
   protected lostError(reason: string): FleetError {
     return new CommandError(reason, { host: this.host });
   }
-  /** Best-effort kill of an abandoned shell's process group. */
-  protected abandonShell(_pid: number | undefined, _becomeUser: string | undefined): void {}
+  /** Best-effort kill of an abandoned shell and every process of its session. */
+  protected abandonShell(_pid: number | undefined, _becomeUser: string | undefined, _method: BecomeMethod): Promise<void> | void {}
   protected startTimeoutMs(): number {
     return 30_000;
   }
@@ -51,41 +51,73 @@ export abstract class ShellConnection implements Connection {
     }));
   }
 
-  private session(become: boolean | undefined, becomeUser: string | undefined): [ShellSession, string] {
+  private session(become: boolean | undefined, becomeUser: string | undefined, becomeMethod: BecomeMethod | undefined): [ShellSession, string] {
     if (this.closing) throw new CommandError('connection closed', { host: this.host });
     let user: string | undefined;
+    const method: BecomeMethod = becomeMethod ?? this.becomeSpec?.method ?? 'sudo';
     if (become) {
       user = becomeUser ?? this.becomeSpec?.user ?? 'root';
       // A root login becoming root needs no sudo.
       if (user === 'root' && this.loginUser() === 'root') user = undefined;
     }
-    const key = user ?? '';
+    const key = user === undefined ? '' : method === 'sudo' ? user : `${method}:${user}`;
     const failed = this.becomeFailures.get(key);
     if (failed) throw failed;
     let s = this.sessions.get(key);
     if (!s) {
-      const spec: Partial<BecomeSpec> = this.becomeSpec ?? { method: 'sudo', user: 'root' };
+      const spec: Partial<BecomeSpec> = { ...(this.becomeSpec ?? { user: 'root' }), method };
+      if (this.becomeSpec && this.becomeSpec.method !== method) {
+        // exe and flags were given for the other method.
+        delete spec.exe;
+        delete spec.flags;
+      }
       s = new ShellSession({
         host: this.host,
         open: this.opener(),
         become: user === undefined ? undefined : { spec, user, loginUser: this.loginUser() },
         startTimeoutMs: this.startTimeoutMs(),
         lostError: (reason) => this.lostError(reason),
-        onAbandon: (pid) => this.abandonShell(pid, user),
+        onAbandon: (pid) => this.abandonShell(pid, user, method),
       });
       this.sessions.set(key, s);
     }
     return [s, key];
   }
 
+  /**
+   * Run one command as a become user in a shell of its own, outside the sessions (whose queue may be
+   * held by the very command this one is to kill); never throws.
+   */
+  protected async runAsideAs(command: string, user: string, method: BecomeMethod): Promise<void> {
+    const spec: Partial<BecomeSpec> = { ...(this.becomeSpec ?? { user: 'root' }), method };
+    if (this.becomeSpec && this.becomeSpec.method !== method) {
+      delete spec.exe;
+      delete spec.flags;
+    }
+    const aside = new ShellSession({
+      host: this.host,
+      open: this.opener(),
+      become: { spec, user, loginUser: this.loginUser() },
+      startTimeoutMs: this.startTimeoutMs(),
+      lostError: (reason) => this.lostError(reason),
+    });
+    try {
+      await aside.run(command, { timeoutMs: 10_000 });
+    } catch {
+      /* best effort */
+    } finally {
+      aside.close();
+    }
+  }
+
   /** Needs the transport up (so the login user is known) before choosing a session. */
-  private async sessionFor(become: boolean | undefined, becomeUser: string | undefined): Promise<[ShellSession, string]> {
+  private async sessionFor(become: boolean | undefined, becomeUser: string | undefined, becomeMethod: BecomeMethod | undefined): Promise<[ShellSession, string]> {
     await this.connect();
-    return this.session(become, becomeUser);
+    return this.session(become, becomeUser, becomeMethod);
   }
 
   async run(command: string, options: RunOptions = {}): Promise<CommandResult> {
-    const [s, key] = await this.sessionFor(options.become, options.becomeUser);
+    const [s, key] = await this.sessionFor(options.become, options.becomeUser, options.becomeMethod);
     try {
       return await s.run(command, { env: options.env, cwd: options.cwd, stdin: options.stdin, timeoutMs: options.timeoutMs });
     } catch (e) {
@@ -116,7 +148,7 @@ export abstract class ShellConnection implements Connection {
       mode,
       `mv -f -- "$t" "$p" || fail`,
     ].join('\n');
-    const r = await this.run(script, { stdin: content, become: options.become, becomeUser: options.becomeUser });
+    const r = await this.run(script, { stdin: content, become: options.become, becomeUser: options.becomeUser, becomeMethod: options.becomeMethod });
     if (r.rc !== 0) {
       throw new CommandError(`could not write ${remotePath}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}`, {
         host: this.host,
@@ -127,7 +159,7 @@ export abstract class ShellConnection implements Connection {
   }
 
   async get(remotePath: string, options: GetOptions = {}): Promise<Buffer> {
-    const r = await this.run(`cat -- ${shQuote(remotePath)}`, { become: options.become, becomeUser: options.becomeUser });
+    const r = await this.run(`cat -- ${shQuote(remotePath)}`, { become: options.become, becomeUser: options.becomeUser, becomeMethod: options.becomeMethod });
     if (r.rc !== 0) {
       throw new CommandError(`could not read ${remotePath}: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}`, {
         host: this.host,

@@ -3,7 +3,7 @@
  * ssh and local connections. Optionally started through sudo (become).
  */
 import { BecomeError, CommandError, FleetError } from '../errors.js';
-import { becomeCommand, classifySudoFailure, type BecomePlan } from './become.js';
+import { becomeCommand, classifySudoFailure, promptsSeen, type BecomePlan } from './become.js';
 import type { ChannelOpener, ShellChannel } from './channel.js';
 import type { BecomeSpec, CommandResult, RunOptions } from './connection.js';
 import { buildFrame, FrameReader, newToken, readyMarker, shellStartCommand } from './framing.js';
@@ -24,7 +24,7 @@ export interface ShellSessionOptions {
   /** Makes the error for a command whose channel died under it (default: CommandError). */
   lostError?: (reason: string) => FleetError;
   /** Best-effort clean-up of a shell given up on after a timeout (e.g. kill its process group). */
-  onAbandon?: (pid: number | undefined) => void;
+  onAbandon?: (pid: number | undefined) => Promise<void> | void;
 }
 
 type Listener<T> = (value: T) => void;
@@ -41,6 +41,8 @@ interface Live {
 
 const idle = (): void => {};
 const MAX_START_STDERR = 64 * 1024;
+/** How long a timed-out command waits for its processes to be killed before it is reported. */
+const ABANDON_WAIT_MS = 5_000;
 
 export interface ShellRunOptions extends Pick<RunOptions, 'env' | 'cwd' | 'stdin' | 'timeoutMs'> {}
 
@@ -136,7 +138,7 @@ export class ShellSession {
       const timer = setTimeout(() => {
         fail(
           plan
-            ? new BecomeError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for sudo to start a shell as ${plan.user}`, { host, stderr: stderr.trim() || undefined })
+            ? new BecomeError(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${plan.method} to start a shell as ${plan.user}`, { host, stderr: stderr.trim() || undefined })
             : new CommandError(`timed out after ${Math.round(timeoutMs / 1000)}s starting /bin/sh`, { host }),
         );
       }, timeoutMs);
@@ -181,17 +183,19 @@ export class ShellSession {
       live.stderr = (chunk) => {
         if (stderr.length < MAX_START_STDERR) stderr += chunk.toString('utf8');
         if (!plan) return;
-        const prompts = stderr.split(plan.prompt).length - 1;
+        const prompts = promptsSeen(stderr, plan);
         if (prompts > answered) {
           if (answered >= 1 || /sorry, try again/i.test(stderr)) {
-            fail(new BecomeError('incorrect sudo password', { host, hint: 'check the become password (ansible_become_password / --ask-become-pass)' }));
+            fail(new BecomeError(`incorrect ${plan.method} password`, { host, hint: 'check the become password (ansible_become_password / --ask-become-pass)' }));
             return;
           }
           const password = become?.spec.password;
           if (password === undefined) {
             fail(
               new BecomeError(
-                `sudo requires a password for ${become?.loginUser ? `user ${become.loginUser}` : 'the login user'} but no become password was given`,
+                plan.method === 'su'
+                  ? `su to ${plan.user} requires a password but no become password was given`
+                  : `sudo requires a password for ${become?.loginUser ? `user ${become.loginUser}` : 'the login user'} but no become password was given`,
                 { host, hint: 'set ansible_become_password or use --ask-become-pass' },
               ),
             );
@@ -259,14 +263,17 @@ export class ShellSession {
       };
       if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
         timer = setTimeout(() => {
-          this.abandon(live);
-          finish(
-            new CommandError(`command timed out after ${formatMs(options.timeoutMs as number)}`, {
-              host,
-              command,
-              hint: 'the shell session was reset; raise the timeout if the command needs longer',
-            }),
-          );
+          const error = new CommandError(`command timed out after ${formatMs(options.timeoutMs as number)}`, {
+            host,
+            command,
+            hint: 'the shell session was reset; raise the timeout if the command needs longer',
+          });
+          // Report once the command's processes are gone (or after a bounded wait for the kill).
+          let waited: NodeJS.Timeout | undefined;
+          void Promise.race([Promise.resolve(this.abandon(live)).catch(() => undefined), new Promise((r) => (waited = setTimeout(r, ABANDON_WAIT_MS)))]).then(() => {
+            clearTimeout(waited);
+            finish(error);
+          });
         }, options.timeoutMs);
       }
       if (live.closed) {
@@ -282,17 +289,19 @@ export class ShellSession {
     });
   }
 
-  /** Give up on a shell (timeout, framing error): close it; the next command opens a new one. */
-  private abandon(live: Live): void {
+  /** Give up on a shell (timeout, framing error): close it and kill what it runs; the next command opens a new one. */
+  private abandon(live: Live): Promise<void> | void {
     if (this.live === live) this.live = undefined;
     if (live.closed) return;
     live.closed = true;
+    let killed: Promise<void> | void = undefined;
     try {
-      this.options.onAbandon?.(live.pid);
+      killed = this.options.onAbandon?.(live.pid);
     } catch {
       /* best effort */
     }
     live.channel.close();
+    return killed;
   }
 }
 

@@ -204,16 +204,20 @@ export function forwardOut(client: Client, address: string, port: number): Promi
   });
 }
 
-/** Run a command on its own exec channel, discarding output (best-effort helpers). */
-export function execDetached(client: Client, command: string): void {
-  try {
-    client.exec(command, (err, ch) => {
-      if (err || !ch) return;
-      ch.on('data', () => {});
-      ch.stderr.on('data', () => {});
-      ch.on('error', () => {});
-    });
-  } catch {
-    /* connection gone */
-  }
+/** Run a command on a side channel and resolve when it ends (or fails to start); never rejects. */
+export function execAndWait(client: Client, command: string): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      client.exec(command, (err, ch) => {
+        if (err || !ch) return resolve();
+        ch.on('data', () => {});
+        ch.stderr.on('data', () => {});
+        ch.on('error', () => resolve());
+        ch.on('close', () => resolve());
+      });
+    } catch {
+      resolve();
+    }
+  });
 }
+

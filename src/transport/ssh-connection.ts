@@ -6,10 +6,10 @@ import type { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import { FleetError, UnreachableError } from '../errors.js';
 import type { ChannelOpener, ShellChannel } from './channel.js';
-import type { CommandResult, ConnectionSpec } from './connection.js';
+import type { BecomeMethod, CommandResult, ConnectionSpec } from './connection.js';
 import { resolveSshTarget, type SshTarget } from './resolve.js';
 import { ShellConnection } from './shell-connection.js';
-import { execDetached, forwardOut, openClient, type OpenedClient } from './ssh-client.js';
+import { execAndWait, forwardOut, openClient, type OpenedClient } from './ssh-client.js';
 
 const EXIT_GRACE_MS = 250;
 
@@ -185,12 +185,15 @@ export class SshConnection extends ShellConnection {
     return super.lostError(reason);
   }
 
-  protected override abandonShell(pid: number | undefined, becomeUser: string | undefined): void {
-    // The shell leads its own process group (sshd calls setsid): kill the group, children too.
-    // A shell under sudo belongs to another user; only a root login can kill it.
+  protected override abandonShell(pid: number | undefined, becomeUser: string | undefined, method: BecomeMethod): Promise<void> | void {
+    // Kill every process of the shell's session: sshd made the channel's first process a session
+    // leader, and sudo runs the shell in that session (su starts a session of its own), so the
+    // command's children die too.
     if (!pid || !this.main?.alive) return;
-    if (becomeUser !== undefined && this.target?.user !== 'root') return;
-    execDetached(this.main.client, `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`);
+    const kill = `s=$(ps -o sid= -p ${pid} 2>/dev/null | tr -d ' '); if [ -n "$s" ] && [ "$s" != 0 ]; then kill -KILL -- -"$s" 2>/dev/null; pkill -KILL -s "$s" 2>/dev/null; fi; kill -KILL ${pid} 2>/dev/null; true`;
+    if (becomeUser === undefined || this.target?.user === 'root') return execAndWait(this.main.client, kill);
+    // The shell belongs to another user: kill it as that user, through a new become shell.
+    return this.runAsideAs(kill, becomeUser, method);
   }
 
   private dropClients(): void {

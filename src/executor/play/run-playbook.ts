@@ -17,6 +17,7 @@ import type { Scope } from './scope.js';
 import type { TagFilter } from './runtime.js';
 import { truthy } from './task-runner.js';
 import { runHandlers, runNodes } from './walker.js';
+import { promptedVars, type Prompter } from './vars-prompt.js';
 
 export interface PlaybookOptions {
   playbooks: Playbook[];
@@ -37,6 +38,8 @@ export interface PlaybookOptions {
   /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
   strict?: boolean;
   step?: (task: TaskRef) => Promise<StepAnswer>;
+  /** Asks vars_prompt questions; leave it out when there is no terminal (defaults are used). */
+  prompt?: Prompter;
   onEvent: EventSink;
   signal?: AbortSignal;
   cwd?: string;
@@ -163,7 +166,8 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           options.onEvent({ type: 'no_hosts', play: play.name, at: Date.now() });
           continue;
         }
-        const playVars = (play.vars ?? {}) as Vars;
+        const prompted = await promptedVars(play, extraVars, options.prompt, (message) => options.onEvent({ type: 'warning', message }));
+        const playVars = { ...((play.vars ?? {}) as Vars), ...prompted };
         const varsFiles = await loadVarsFiles(play, templar, { ...playVars, ...extraVars });
         const playbookVarsDir = await loadVarsDir(play.dir, options.inventory.groups.keys(), hosts, (m) => options.onEvent({ type: 'warning', message: m }));
         for (const h of hosts) states.get(h).ended = false;

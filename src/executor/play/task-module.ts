@@ -36,10 +36,20 @@ function templatedModule(task: TaskNode, templar: Templar, vars: Record<string, 
   return { module: resolved.def, args: { ...rest, ...parsed.args } };
 }
 
-/** Throws TaskModuleError (or ModuleArgsError) when the task cannot run here. */
-export function taskModule(task: TaskNode, templar: Templar, vars: Record<string, unknown>): { module: AnyModule; params: Record<string, unknown> } {
+/**
+ * Throws TaskModuleError (or ModuleArgsError) when the task cannot run here. `defaultsFor` gives
+ * the module_defaults of the resolved module, under the task's own arguments.
+ */
+export function taskModule(
+  task: TaskNode,
+  templar: Templar,
+  vars: Record<string, unknown>,
+  defaultsFor?: (module: string) => Record<string, unknown>,
+): { module: AnyModule; params: Record<string, unknown> } {
   if (task.problem) throw new TaskModuleError(task.problem.message);
-  const { module, args } = task.moduleTemplate ? templatedModule(task, templar, vars) : { module: getModule(task.module), args: task.args };
+  const { module, args: own } = task.moduleTemplate ? templatedModule(task, templar, vars) : { module: getModule(task.module), args: task.args };
+  const defaults = defaultsFor?.(module.name);
+  const args = defaults && Object.keys(defaults).length ? { ...defaults, ...own } : own;
   const templated = dropOmitted(templar.template(args, vars)) as Record<string, unknown>;
   return { module, params: validateParams(module.name, module.params, templated, module) };
 }

@@ -6,7 +6,6 @@ import type { TaskNode } from '../../playbook/model.js';
 import { OMIT } from '../../template/index.js';
 import { taskModule } from './task-module.js';
 import { HandlerNotFoundError, handlerNames } from './handler-names.js';
-import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
 import { addHost, addToGroup } from './inventory-changes.js';
@@ -14,6 +13,14 @@ import { ansibleLoop, loopItems } from './loop-items.js';
 import type { Runtime } from './runtime.js';
 import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './scope.js';
 import { taskVars, type TaskLayers } from './vars.js';
+import type { Connection } from '../../transport/connection.js';
+import { runAsync } from './async-job.js';
+import { moduleDefaultsFor } from './module-defaults.js';
+import { taskConnection, type TaskConnection } from './task-connection.js';
+import { secondsKeyword, timedOut, withTimeout } from './task-timeout.js';
+import { truthy } from './truthy.js';
+
+export { truthy };
 
 export interface TaskOutcome {
   status: HostStatus;
@@ -35,11 +42,6 @@ export function taskRef(task: TaskNode, scope: Scope): TaskRef {
     ...(scope.handler ? { handler: true } : {}),
     ...(role ? { role: role.name } : {}),
   };
-}
-
-export function truthy(value: unknown): boolean {
-  if (typeof value === 'string') return ['yes', 'on', '1', 'true', 'y', 't'].includes(value.trim().toLowerCase());
-  return !!value;
 }
 
 function errorResult(error: unknown): ModuleResult {
@@ -82,14 +84,17 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
 
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
 async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
-  const delegate = keyword(scope, task, 'delegate_to');
-  const target = delegate !== undefined ? String(rt.templar.template(delegate, vars)) : host;
-  const targetVars = target === host ? vars : taskVars(rt.vars, target, { scoped: [] });
-  const spec = connectionSpecFor(target, targetVars, rt.connection);
-  const becomeKeyword = keyword(scope, task, 'become');
-  const become = becomeKeyword !== undefined ? truthy(rt.templar.template(becomeKeyword, vars)) : becomeByDefault(vars, rt.connection);
-  const becomeUserKeyword = keyword(scope, task, 'become_user');
-  const becomeUser = becomeUserKeyword !== undefined ? String(rt.templar.template(becomeUserKeyword, vars)) : spec.become?.user;
+  let tc: TaskConnection, timeout: number | undefined, asyncSeconds: number | undefined, poll: number | undefined;
+  try {
+    // A connection, become or timing keyword this host cannot honour fails the task here (ignore_errors, rescue apply).
+    tc = taskConnection(rt, task, host, scope, vars);
+    timeout = secondsKeyword(rt, keyword(scope, task, 'timeout'), vars);
+    asyncSeconds = secondsKeyword(rt, task.async, vars, 'async');
+    poll = secondsKeyword(rt, task.poll, vars, 'poll');
+  } catch (error) {
+    return { result: errorResult(error) };
+  }
+  const { target, become, becomeUser, becomeMethod } = tc;
   const checkKeyword = keyword(scope, task, 'check_mode');
   const checkMode = checkKeyword !== undefined ? truthy(rt.templar.template(checkKeyword, vars)) : rt.checkMode;
   const diffKeyword = keyword(scope, task, 'diff');
@@ -106,31 +111,37 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
   const retries = task.until ? Math.max(0, Number(rt.templar.template(task.retries ?? 3, vars))) : 0;
   const delay = Number(rt.templar.template(task.delay ?? 5, vars));
   let result: ModuleResult = { changed: false };
+  const run = ({ module, params }: ReturnType<typeof taskModule>, connection: Connection, deadline?: number): Promise<ModuleResult> =>
+    runModule({
+      module,
+      params,
+      connection,
+      host: target,
+      become,
+      ...(becomeUser ? { becomeUser } : {}),
+      ...(becomeMethod ? { becomeMethod } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+      checkMode,
+      diffMode,
+      ...(env ? { env } : {}),
+      vars,
+      evaluate: (expression: string) => rt.templar.evaluate(expression, vars),
+      searchPaths,
+      predicted: { ...rt.states.get(target).predicted, remember: (p: Predicted) => rt.states.get(target).remember(p) },
+      renderTemplate: (text, o) => rt.templar.renderText(text, o.extraVars ? overlayVars(vars, o.extraVars) : vars, o),
+    });
   for (let n = 1; n <= retries + 1; n++) {
     try {
       // Inside the retry loop: a task that cannot run its module fails like a module that failed,
       // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
-      const { module, params } = taskModule(task, rt.templar, vars);
-      result = await runModule({
-        module,
-        params,
-        connection: rt.pool.get(spec),
-        host: target,
-        become,
-        ...(becomeUser ? { becomeUser } : {}),
-        checkMode,
-        diffMode,
-        ...(env ? { env } : {}),
-        vars,
-        evaluate: (expression: string) => rt.templar.evaluate(expression, vars),
-        searchPaths,
-        predicted: { ...rt.states.get(target).predicted, remember: (p: Predicted) => rt.states.get(target).remember(p) },
-        renderTemplate: (text, o) => rt.templar.renderText(text, o.extraVars ? overlayVars(vars, o.extraVars) : vars, o),
-      });
+      const resolved = taskModule(task, rt.templar, vars, (name) => moduleDefaultsFor(scope, task, name));
+      if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), errorResult);
+      else if (timeout) result = await withTimeout(run(resolved, rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
+      else result = await run(resolved, rt.pool.get(tc.spec));
     } catch (error) {
       result = errorResult(error);
     }
-    if (result.unreachable) break;
+    if (result.unreachable || timedOut(result)) break;
     // As Ansible: a result says whether it failed (a non-zero rc counts), and a skipped one is not judged.
     if (!('failed' in result)) result.failed = typeof result.rc === 'number' && result.rc !== 0;
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -154,6 +165,8 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result.failed = true;
     }
   }
+  // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`).
+  if (!diffMode && result.diff !== undefined) delete result.diff;
   return { result, ...(target !== host ? { delegatedTo: target } : {}) };
 }
 
@@ -227,7 +240,9 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
     const ignore = ignoreKeyword !== undefined && truthy(rt.templar.template(ignoreKeyword, vars));
     const unreachableKeyword = keyword(scope, task, 'ignore_unreachable');
     const unreachableIgnored = !!result.unreachable && unreachableKeyword !== undefined && truthy(rt.templar.template(unreachableKeyword, vars));
-    applyEffects(rt, task, host, result, vars);
+    const delegateFacts = keyword(scope, task, 'delegate_facts');
+    const factsHost = delegatedTo && delegateFacts !== undefined && truthy(rt.templar.template(delegateFacts, vars)) ? delegatedTo : host;
+    applyEffects(rt, task, host, result, vars, factsHost);
     const status = statusOf(result);
     return {
       status,
@@ -244,15 +259,19 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
   }
 }
 
-/** What a result does to the run: registered variables, facts, notified handlers, inventory changes. */
-function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars): void {
+/**
+ * What a result does to the run: registered variables, facts (on `factsHost`: the delegated host
+ * under delegate_facts), notified handlers, inventory changes.
+ */
+function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars, factsHost = host): void {
   const state = rt.states.get(host);
   if (task.register) state.setFacts[task.register] = result;
   const facts = result.ansible_facts as Vars | undefined;
   if (facts && !result.failed) {
-    if (task.module === 'set_fact') Object.assign(state.setFacts, facts);
-    else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
-    else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+    const target = rt.states.get(factsHost);
+    if (task.module === 'set_fact') Object.assign(target.setFacts, facts);
+    else if (task.module === 'include_vars') Object.assign(target.includedVars, facts);
+    else for (const [k, v] of Object.entries(facts)) target.facts[k.replace(/^ansible_/, '')] = v;
   }
   for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
     const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;

@@ -1,5 +1,6 @@
 import { diffsOf } from '../../modules/types.js';
 import pLimit from 'p-limit';
+import { FleetError } from '../../errors.js';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
 import { handlerNames } from './handler-names.js';
@@ -127,7 +128,9 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
 
   const runOnce = playLevelFlag(rt, scope, task, 'run_once', hosts[0]!);
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
-  const throttle = Number(keyword(scope, task, 'throttle') ?? 0);
+  const throttleKeyword = keyword(scope, task, 'throttle');
+  const throttle = throttleKeyword === undefined ? 0 : Number(rt.templar.template(throttleKeyword, taskVars(rt.vars, hosts[0]!, { scoped: scopedVars(scope, task) })));
+  if (!Number.isInteger(throttle) || throttle < 0) throw new FleetError('PLAY', `throttle must be a whole number of hosts, got ${JSON.stringify(throttleKeyword)}`, { file: task.pos.file, line: task.pos.line });
   const limit = pLimit(Math.max(1, throttle > 0 ? Math.min(throttle, rt.forks) : rt.forks));
   const outcomes = new Map<string, TaskOutcome>();
   await Promise.all(
@@ -167,8 +170,9 @@ function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_onc
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
   const state = rt.states.get(host);
   const ref = taskRef(task, scope);
+  // The task runner leaves a diff only where diff mode applied to the task (--diff or its `diff:` keyword).
   const diffs = diffsOf(outcome.result.diff);
-  const diff = rt.diffMode && diffs ? { diff: diffs } : {};
+  const diff = diffs ? { diff: diffs } : {};
   rt.emit({
     type: 'host_result',
     host,
