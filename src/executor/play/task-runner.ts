@@ -10,6 +10,7 @@ import { runModule } from '../run-module.js';
 import { addHost, addToGroup } from './inventory-changes.js';
 import { ansibleLoop, loopItems } from './loop-items.js';
 import type { Runtime } from './runtime.js';
+import { spreadVariableParams } from './variable-params.js';
 import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './scope.js';
 import { taskVars, type TaskLayers } from './vars.js';
 
@@ -87,7 +88,7 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
 async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
   const module = getModule(task.module);
-  const args = dropOmitted(rt.templar.template(task.args, vars)) as Record<string, unknown>;
+  const args = spreadVariableParams(dropOmitted(rt.templar.template(task.args, vars)) as Record<string, unknown>);
   const params = validateParams(module.name, module.params, args, module);
   const delegate = keyword(scope, task, 'delegate_to');
   const target = delegate !== undefined ? String(rt.templar.template(delegate, vars)) : host;
@@ -244,10 +245,15 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
 function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars): void {
   const state = rt.states.get(host);
   if (task.register) state.setFacts[task.register] = result;
-  const facts = result.ansible_facts as Vars | undefined;
-  if (facts && !result.failed) {
-    if (task.module === 'set_fact') Object.assign(state.setFacts, facts);
-    else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
+  // A loop's facts are each item's, applied in order once the loop is done, as Ansible does.
+  for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) {
+    const facts = r.ansible_facts as Vars | undefined;
+    if (!facts || r.failed) continue;
+    if (task.module === 'set_fact') {
+      Object.assign(state.setFacts, facts);
+      // cacheable: a fact as well, seen in ansible_facts (and kept when set_fact's layer is not).
+      if (r._ansible_facts_cacheable) for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+    } else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
     else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
   }
   for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
