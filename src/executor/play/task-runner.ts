@@ -3,7 +3,7 @@ import type { Vars } from '../../inventory/model.js';
 import { getModule, validateParams } from '../../modules/index.js';
 import type { ModuleResult, Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
-import { OMIT } from '../../template/index.js';
+import { OMIT, markUnsafe } from '../../template/index.js';
 import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -236,15 +236,27 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
     };
   } catch (error) {
     result = errorResult(error);
-    if (task.register) rt.states.get(host).setFacts[task.register] = result;
-    return { status: statusOf(result), result: noLog ? censor(result) : result, ignored: false };
+    if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(result);
+    const status = statusOf(result);
+    return { status, result: noLog ? censor(result) : result, ignored: status === 'failed' && ignoresErrors(rt, task, host, scope, layers) };
+  }
+}
+
+/** ignore_errors for a task that failed before it ran (a loop or an argument that could not be templated). */
+function ignoresErrors(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers): boolean {
+  const value = keyword(scope, task, 'ignore_errors');
+  if (value === undefined) return false;
+  try {
+    return truthy(rt.templar.template(value, taskVars(rt.vars, host, layers)));
+  } catch {
+    return false;
   }
 }
 
 /** What a result does to the run: registered variables, facts, notified handlers, inventory changes. */
 function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars): void {
   const state = rt.states.get(host);
-  if (task.register) state.setFacts[task.register] = result;
+  if (task.register) state.setFacts[task.register] = markUnsafe(result);
   // A loop's facts are each item's, applied in order once the loop is done, as Ansible does.
   for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) {
     const facts = r.ansible_facts as Vars | undefined;
