@@ -94,7 +94,9 @@ describe('template, fileglob, first_found', () => {
   it('first_found returns the first existing file', () => {
     expect(e("lookup('first_found', ['nope.yml', 'a.conf', 'b.conf'])")).toBe(join(dir, 'files', 'a.conf'));
     expect(e("lookup('first_found', {'files': ['x.conf', 'b.conf'], 'paths': ['files']})")).toBe(join(dir, 'files', 'b.conf'));
-    expect(e("lookup('first_found', files=['nope', 'c.txt'])")).toBe(join(dir, 'files', 'c.txt'));
+    expect(e("lookup('first_found', 'x', files=['nope', 'c.txt'])")).toBe(join(dir, 'files', 'c.txt'));
+    // As Ansible's: options without a term search nothing.
+    expect(fails("lookup('first_found', files=['nope', 'c.txt'])")).toContain('No file was found');
     expect(e("query('first_found', ['nope'], skip=True)")).toEqual([]);
     expect(fails("lookup('first_found', ['nope'])")).toContain('No file was found when using first_found.');
   });
@@ -142,7 +144,9 @@ describe('data lookups', () => {
     expect(e("query('nested', ['a', 'b'], [1, 2])")).toEqual([['a', 1], ['a', 2], ['b', 1], ['b', 2]]);
     expect(e("query('together', ['a', 'b'], [1])")).toEqual([['a', 1], ['b', null]]);
     const users = [{ name: 'u', keys: ['k1', 'k2'] }];
-    expect(e("query('subelements', users, 'keys')", { users })).toEqual([[users[0], 'k1'], [users[0], 'k2']]);
+    // As Ansible's plugin, which pops the sub-list out of the element it pairs.
+    expect(e("query('subelements', users, 'keys')", { users })).toEqual([[{ name: 'u' }, 'k1'], [{ name: 'u' }, 'k2']]);
+    expect(users[0]!.keys).toEqual(['k1', 'k2']);
     expect(t.query('items', [[1, 2], 3], {})).toEqual([1, 2, 3]);
     expect(t.query('dict', [{ x: 1 }], {})).toEqual([{ key: 'x', value: 1 }]);
   });
@@ -155,7 +159,8 @@ describe('data lookups', () => {
     expect(e("query('sequence', 'start=10 end=0 stride=-5')")).toEqual(['10', '5', '0']);
     expect(e("query('sequence', '4-8/2:host%02d')")).toEqual(['host04', 'host06', 'host08']);
     expect(e("query('sequence', '3')")).toEqual(['1', '2', '3']);
-    expect(e("query('sequence', start=1, end=2, format='n%d')")).toEqual(['n1', 'n2']);
+    // As Ansible's: keyword options are not terms, so they give no sequence.
+    expect(e("query('sequence', start=1, end=2, format='n%d')")).toEqual([]);
     expect(fails("query('sequence', 'start=5 end=1')")).toContain('to count backwards make stride negative');
     expect(fails("query('sequence', 'start=1')")).toContain('must specify count or end');
   });

@@ -91,6 +91,7 @@ const cache = new Map<string, Compiled>();
 const CACHE_LIMIT = 20_000;
 const located = new WeakSet<Error>();
 
+const BARE_VARIABLE = /^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
 const STRING_PARSE: ParseOptions = { rawStrings: true, trimBlocks: true, lstripBlocks: false };
 const EXPRESSION_PARSE: ParseOptions = { rawStrings: false, trimBlocks: true, lstripBlocks: false };
 
@@ -140,6 +141,11 @@ function compile(source: string, mode: Mode, parse: ParseOptions, name: string):
   return compiled;
 }
 
+/** A template loaded by include/import/extends: as Jinja's loader (keep_trailing_newline off), one trailing newline dropped. */
+function loadedSource(path: string): string {
+  return readFileSync(path, 'utf8').replace(/(\r\n|\r|\n)$/, '');
+}
+
 function topFrame(): NjFrame {
   const frame = new Frame();
   frame.topLevel = true;
@@ -177,7 +183,7 @@ class TemplarImpl implements Templar {
       getSource: (name: string) => {
         const path = this.findTemplate(name);
         if (!path) return null;
-        const compiled = compile(readFileSync(path, 'utf8'), 'file', EXPRESSION_PARSE, path);
+        const compiled = compile(loadedSource(path), 'file', EXPRESSION_PARSE, path);
         return { src: { type: 'code', obj: (compiled as { props: RootProps }).props }, path, noCache: true };
       },
     };
@@ -292,7 +298,7 @@ class TemplarImpl implements Templar {
       if (n instanceof Undefined) throw n.error();
       const path = this.findTemplate(pyStr(n), context.fileDir);
       if (!path) continue;
-      const text = readFileSync(path, 'utf8');
+      const text = loadedSource(path);
       const compiled = compile(text, 'file', EXPRESSION_PARSE, path);
       const props = (compiled as { props: RootProps }).props;
       const child = new RenderContext(this.env, context.vars, props, context);
@@ -352,7 +358,11 @@ class TemplarImpl implements Templar {
     const compiled = compile(source, 'string', STRING_PARSE, source);
     const context = new RenderContext(this.env, vars);
     try {
-      if (compiled.kind === 'expr') return materialize(compiled.fn(this.env, context, topFrame(), njRuntime));
+      if (compiled.kind === 'expr') {
+        const value = materialize(compiled.fn(this.env, context, topFrame(), njRuntime));
+        // Ansible's finalize renders None as '' (a bare `{{ name }}` gives the variable itself).
+        return value === null && !BARE_VARIABLE.test(source) ? '' : value;
+      }
       return this.run(compiled.props, new RenderContext(this.env, vars, compiled.props), topFrame());
     } catch (err) {
       throw locate(err, source);
