@@ -9,6 +9,7 @@ import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
 import { addHost, addToGroup } from './inventory-changes.js';
 import { ansibleLoop, loopItems } from './loop-items.js';
+import type { HostState } from './host-state.js';
 import type { Runtime } from './runtime.js';
 import { spreadVariableParams } from './variable-params.js';
 import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './scope.js';
@@ -207,6 +208,9 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         const shown = noLog ? censor(r) : r;
         rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(r.diff && !noLog ? { diff: r.diff } : {}), at: Date.now() });
         results.push(r);
+        // As Ansible's loop: the next item sees this item's facts and registered result.
+        applyFacts(rt.states.get(host), task, r);
+        if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(r);
         if (r.unreachable) break;
         if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);
       }
@@ -242,6 +246,18 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
   }
 }
 
+/** The facts one result (or loop item) sets on the host. */
+function applyFacts(state: HostState, task: TaskNode, r: ModuleResult): void {
+  const facts = r.ansible_facts as Vars | undefined;
+  if (!facts || r.failed) return;
+  if (task.module === 'set_fact') {
+    Object.assign(state.setFacts, facts);
+    // cacheable: a fact as well, seen in ansible_facts (and kept when set_fact's layer is not).
+    if (r._ansible_facts_cacheable) for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+  } else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
+  else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+}
+
 /** ignore_errors for a task that failed before it ran (a loop or an argument that could not be templated). */
 function ignoresErrors(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers): boolean {
   const value = keyword(scope, task, 'ignore_errors');
@@ -257,17 +273,7 @@ function ignoresErrors(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
 function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars): void {
   const state = rt.states.get(host);
   if (task.register) state.setFacts[task.register] = markUnsafe(result);
-  // A loop's facts are each item's, applied in order once the loop is done, as Ansible does.
-  for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) {
-    const facts = r.ansible_facts as Vars | undefined;
-    if (!facts || r.failed) continue;
-    if (task.module === 'set_fact') {
-      Object.assign(state.setFacts, facts);
-      // cacheable: a fact as well, seen in ansible_facts (and kept when set_fact's layer is not).
-      if (r._ansible_facts_cacheable) for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
-    } else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
-    else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
-  }
+  for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) applyFacts(state, task, r);
   for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
     const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
     if (added?.host_name && !r.failed) addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {});
