@@ -276,7 +276,10 @@ function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleR
   for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) applyFacts(state, task, r);
   for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
     const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
-    if (added?.host_name && !r.failed) addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {});
+    if (added?.host_name && !r.failed && addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {})) {
+      r.changed = true;
+      result.changed = true;
+    }
     if (typeof r.add_group === 'string' && !r.failed) addToGroup(rt.inventory, r.add_group, host, (r.parent_groups as string[] | undefined) ?? ['all']);
   }
   if (result.changed && !result.failed && task.notify) {
