@@ -51,12 +51,15 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
     const vars = taskVars(rt.vars, host, { ...(scope.role ? { role: scope.role } : {}), scoped: scopedVars(scope, node), ...(scope.includeParams ? { includeParams: scope.includeParams } : {}) });
     const runs: { target: string; params: Record<string, unknown> }[] = [];
     const items = node.loop !== undefined ? loopItems(node, rt.templar, vars) : [undefined];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       const loopVar = node.loop_control?.loop_var ?? 'item';
-      const itemVars = node.loop !== undefined ? taskVars(rt.vars, host, { scoped: [...scopedVars(scope, node), { [loopVar]: item }] }) : vars;
+      const indexVar = node.loop_control?.index_var;
+      // The included tasks see the loop variable and index_var, as Ansible's included tasks do.
+      const loopVars = { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) };
+      const itemVars = node.loop !== undefined ? taskVars(rt.vars, host, { scoped: [...scopedVars(scope, node), loopVars] }) : vars;
       if (!rt.templar.conditional(allWhen(scope, node), itemVars)) continue;
       const target = String(rt.templar.template(node.target, itemVars));
-      runs.push({ target, params: node.loop !== undefined ? { [loopVar]: item } : {} });
+      runs.push({ target, params: node.loop !== undefined ? loopVars : {} });
     }
     for (const run of runs) {
       const key = `${run.target}\u0000${JSON.stringify(run.params)}`;
