@@ -244,6 +244,10 @@ const PLAYBOOK = `- hosts: localhost
       with_items: [i0, i1]
       loop_control:
         index_var: my_idx
+    - name: an undefined loop under a false condition is skipped
+      debug: msg=never
+      when: false
+      with_list: "{{ fake_var }}"
     - name: check
       assert:
         that:
@@ -283,8 +287,9 @@ describe('a playbook with every with_* form, on localhost', () => {
       ['t_a', 1],
       ['t_b', 2],
     ]);
-    // ansible-playbook 2.14 gives ok=17 changed=1 rescued=1 for the playbook without the whole-argument set_fact.
-    expect(recap(run.stats.localhost)).toEqual({ ok: 18, changed: 1, rescued: 1 });
+    // ansible-playbook 2.14 gives ok=17 changed=1 skipped=1 rescued=1 for the playbook without the whole-argument set_fact.
+    expect(recap(run.stats.localhost)).toEqual({ ok: 18, changed: 1, skipped: 1, rescued: 1 });
+    expect(resultOf(run, 'an undefined loop under a false condition is skipped', 'localhost').status).toBe('skipped');
     expect(resultOf(run, 'add a host from a free-form template', 'localhost').status).toBe('changed');
   });
 });

@@ -3,7 +3,7 @@ import type { Vars } from '../../inventory/model.js';
 import { getModule, validateParams } from '../../modules/index.js';
 import type { ModuleResult, Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
-import { OMIT, markUnsafe } from '../../template/index.js';
+import { OMIT, TemplateError, markUnsafe } from '../../template/index.js';
 import { becomeByDefault, connectionSpecFor } from '../connection-spec.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -186,7 +186,14 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
       if (!rt.templar.conditional(allWhen(scope, task), vars)) result = skippedResult();
       else ({ result, delegatedTo } = await attempt(rt, task, host, scope, layers, vars));
     } else {
-      const items = loopItems(task, rt.templar, vars);
+      let items: unknown[];
+      try {
+        items = loopItems(task, rt.templar, vars);
+      } catch (error) {
+        // As Ansible: a loop over an undefined variable fails only when the task's condition holds.
+        if (!(error instanceof TemplateError && error.variable !== undefined) || rt.templar.conditional(allWhen(scope, task), vars)) throw error;
+        items = [];
+      }
       const control = task.loop_control ?? {};
       const loopVar = control.loop_var ?? 'item';
       const results: ModuleResult[] = [];
