@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spreadVariableParams } from '../src/executor/play/variable-params.js';
 import { findModule } from '../src/modules/index.js';
 import { VARIABLE_PARAMS, argsFromString, checkParams } from '../src/playbook/action.js';
+import { createTemplar, lazyVars, markUnsafe } from '../src/template/index.js';
 import { parseKv } from '../src/util/kv.js';
 
 const setFact = findModule('set_fact')!;
@@ -36,5 +37,16 @@ describe('arguments that are templates', () => {
     expect(spreadVariableParams({ [VARIABLE_PARAMS]: { name: 'h1', groups: 'g' }, groups: 'web' })).toEqual({ name: 'h1', groups: 'web' });
     expect(spreadVariableParams({ a: 1 })).toEqual({ a: 1 });
     expect(() => spreadVariableParams({ [VARIABLE_PARAMS]: 'text' })).toThrow("invalid or malformed argument: 'text'");
+  });
+});
+
+describe('registered results are data', () => {
+  it('a result marked unsafe is never rendered again, nested values included; other variables still are', () => {
+    const templar = createTemplar({ baseDir: '.' });
+    const failed = markUnsafe({ msg: "No variable found (in '{{ lookup(\"vars\", \"x\") }}')", nested: { out: '{{ nope }}' } });
+    const vars = lazyVars({ r: failed, a: 'A', b: '{{ a }}-b' }, templar);
+    expect(templar.evaluate("'No variable found' in r.msg", vars)).toBe(true);
+    expect(templar.evaluate('r.nested.out', vars)).toBe('{{ nope }}');
+    expect(templar.evaluate('b', vars)).toBe('A-b');
   });
 });

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
 import { countResult } from '../events.js';
+import { markUnsafe } from '../../template/index.js';
 import type { Runtime } from './runtime.js';
 import { interrupted } from './runtime.js';
 import { allTags, allWhen, childScope, keyword, scopedVars, type Scope } from './scope.js';
@@ -182,7 +183,7 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
       state.stats.rescued++;
       state.failed = true;
       state.setFacts.ansible_failed_task = { name: ref.name, action: task.module };
-      state.setFacts.ansible_failed_result = outcome.result;
+      state.setFacts.ansible_failed_result = markUnsafe(outcome.result);
     } else {
       state.stats.failed++;
       state.failed = true;
