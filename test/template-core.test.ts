@@ -104,7 +104,10 @@ describe('undefined variables (StrictUndefined)', () => {
     expect(r("{{ x if y is defined else z }}", { x: 1, y: 0, z: 2 })).toBe(1);
     expect(r("{{ '' | default('x') }}")).toBe('');
     expect(r("{{ '' | default('x', true) }}")).toBe('x');
-    expect(r("{{ none | default('x') }}")).toBeNull();
+    // Ansible renders an expression's None as '' (a bare {{ name }} keeps the variable's None).
+    expect(r("{{ none | default('x') }}")).toBe('');
+    expect(r("{{ [none | default('x')] }}")).toEqual([null]);
+    expect(r('{{ n }}', { n: null })).toBeNull();
     expect(r("{{ foo | default(bar | default('deep')) }}")).toBe('deep');
   });
 
@@ -141,7 +144,7 @@ describe('Python-isms', () => {
     expect(r('{{ d.items() | list }}', { d })).toEqual([['a', 1], ['b', 2]]);
     expect(r('{{ d.keys() | list }} {{ d.values() | list }}', { d })).toBe("['a', 'b'] [1, 2]");
     expect(r("{{ d.get('a') }} {{ d.get('z') }} {{ d.get('z', 9) }}", { d })).toBe('1  9');
-    expect(r("{{ d.get('z') }}", { d })).toBeNull();
+    expect(r("{{ d.get('z') }}", { d })).toBe('');
     expect(r('{{ l.index(3) }} {{ l.count(2) }}', { l: [1, 2, 3, 2] })).toBe('2 2');
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +94,9 @@ describe('template, fileglob, first_found', () => {
   it('first_found returns the first existing file', () => {
     expect(e("lookup('first_found', ['nope.yml', 'a.conf', 'b.conf'])")).toBe(join(dir, 'files', 'a.conf'));
     expect(e("lookup('first_found', {'files': ['x.conf', 'b.conf'], 'paths': ['files']})")).toBe(join(dir, 'files', 'b.conf'));
-    expect(e("lookup('first_found', files=['nope', 'c.txt'])")).toBe(join(dir, 'files', 'c.txt'));
+    expect(e("lookup('first_found', 'x', files=['nope', 'c.txt'])")).toBe(join(dir, 'files', 'c.txt'));
+    // As Ansible's: options without a term search nothing.
+    expect(fails("lookup('first_found', files=['nope', 'c.txt'])")).toContain('No file was found');
     expect(e("query('first_found', ['nope'], skip=True)")).toEqual([]);
     expect(fails("lookup('first_found', ['nope'])")).toContain('No file was found when using first_found.');
   });
@@ -142,7 +144,9 @@ describe('data lookups', () => {
     expect(e("query('nested', ['a', 'b'], [1, 2])")).toEqual([['a', 1], ['a', 2], ['b', 1], ['b', 2]]);
     expect(e("query('together', ['a', 'b'], [1])")).toEqual([['a', 1], ['b', null]]);
     const users = [{ name: 'u', keys: ['k1', 'k2'] }];
-    expect(e("query('subelements', users, 'keys')", { users })).toEqual([[users[0], 'k1'], [users[0], 'k2']]);
+    // As Ansible's plugin, which pops the sub-list out of the element it pairs.
+    expect(e("query('subelements', users, 'keys')", { users })).toEqual([[{ name: 'u' }, 'k1'], [{ name: 'u' }, 'k2']]);
+    expect(users[0]!.keys).toEqual(['k1', 'k2']);
     expect(t.query('items', [[1, 2], 3], {})).toEqual([1, 2, 3]);
     expect(t.query('dict', [{ x: 1 }], {})).toEqual([{ key: 'x', value: 1 }]);
   });
@@ -155,7 +159,8 @@ describe('data lookups', () => {
     expect(e("query('sequence', 'start=10 end=0 stride=-5')")).toEqual(['10', '5', '0']);
     expect(e("query('sequence', '4-8/2:host%02d')")).toEqual(['host04', 'host06', 'host08']);
     expect(e("query('sequence', '3')")).toEqual(['1', '2', '3']);
-    expect(e("query('sequence', start=1, end=2, format='n%d')")).toEqual(['n1', 'n2']);
+    // As Ansible's: keyword options are not terms, so they give no sequence.
+    expect(e("query('sequence', start=1, end=2, format='n%d')")).toEqual([]);
     expect(fails("query('sequence', 'start=5 end=1')")).toContain('to count backwards make stride negative');
     expect(fails("query('sequence', 'start=1')")).toContain('must specify count or end');
   });
@@ -167,8 +172,86 @@ describe('data lookups', () => {
     expect(fails("lookup('vars', 'missing')")).toContain('No variable found with this name: missing');
   });
 
+  it('vars refuses a name that is not a string, and keeps errors for undefined variables even with errors=ignore', () => {
+    expect(fails("lookup('vars', 42)")).toContain(`Invalid setting identifier, "42" is not a string, its a <class 'int'>`);
+    expect(fails("lookup('vars', 'missing', errors='ignore')")).toContain('No variable found with this name: missing');
+    expect(e("lookup('vars', 'h')", { h: '{{ a }}-x', a: 'A' })).toBe('A-x');
+    expect(e("query('vars', 'a', 'b')", { a: 1, b: 2 })).toEqual([1, 2]);
+  });
+
   it('unknown lookups fail', () => {
     expect(fails("lookup('nosuch', 'x')")).toContain('lookup plugin (nosuch) not found');
     expect(existsSync(join(dir, 'credentials'))).toBe(true);
+  });
+});
+
+describe('as the lookup_* integration targets of Ansible 2.14 check them', () => {
+  it('template: variable and comment delimiters, includes beside the file, convert_data', () => {
+    writeFileSync(join(dir, 'templates', 'world.txt'), 'world\n');
+    writeFileSync(join(dir, 'templates', 'hello.txt'), "Hello {% include 'world.txt' %}!\n");
+    writeFileSync(join(dir, 'templates', 'hello_string.txt'), 'Hello [% my_var %]!\n');
+    writeFileSync(join(dir, 'templates', 'hello_comment.txt'), '[# Comment #]\nHello world!\n');
+    writeFileSync(join(dir, 'templates', 'dict.j2'), '{"foo": "{{ \'bar\' }}"}\n');
+    // An included template drops its own trailing newline, as Jinja's loader does.
+    expect(e("lookup('template', 'hello.txt')")).toBe('Hello world!\n');
+    expect(e("lookup('template', 'hello_string.txt', variable_start_string='[%', variable_end_string='%]')", { my_var: 'world' })).toBe('Hello world!\n');
+    expect(e("lookup('template', 'hello_comment.txt', comment_start_string='[#', comment_end_string='#]')")).toBe('Hello world!\n');
+    expect(e("lookup('template', 'dict.j2')")).toEqual({ foo: 'bar' });
+    expect(e("lookup('template', 'dict.j2', convert_data=False)")).toBe('{"foo": "bar"}\n');
+    expect(fails("lookup('template', 'nope.j2')")).toContain('the template file nope.j2 could not be found for the lookup');
+  });
+
+  it('first_found: legacy ;/: separated files and paths, errors=ignore, search in the role of the task', () => {
+    expect(e("query('first_found', {'files': 'not/a/file.yaml;hosts', 'paths': 'not/a/path:/etc'})")).toEqual(['/etc/hosts']);
+    expect(e("lookup('first_found', {'files': 'not_a_file.yaml'}, errors='ignore')")).toBeNull();
+    expect(t.template("{{ lookup('first_found', {'files': 'not_a_file.yaml'}, errors='ignore') }}", {})).toBe('');
+    expect(e("query('first_found', {'files': 'not_a_file.yaml'}, errors='ignore')")).toEqual([]);
+    expect(e("lookup('first_found', 'motd.txt')", { role_path: join(dir, 'roles', 'web') })).toBe(join(roleFiles, 'motd.txt'));
+    expect(e("lookup('first_found', 'motd.txt')", { ansible_search_path: [dir] })).toBe(join(dir, 'files', 'motd.txt'));
+    expect(e("lookup('first_found', ['nope', ['c.txt']])")).toBe(join(dir, 'files', 'c.txt'));
+  });
+
+  it('password: directory 0700, file 0600 with a newline, no temporary file left, salt kept beside the password', () => {
+    const pw = e("lookup('password', 'out/lookup/password length=8')") as string;
+    expect(pw).toHaveLength(8);
+    expect(statSync(join(dir, 'out', 'lookup')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'out', 'lookup', 'password')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'out', 'lookup', 'password'), 'utf8')).toBe(`${pw}\n`);
+    expect(readdirSync(join(dir, 'out', 'lookup'))).toEqual(['password']);
+    e("lookup('password', 'out/lookup/salted encrypt=sha256_crypt')");
+    const plain = e("lookup('password', 'out/lookup/salted')") as string;
+    expect(readFileSync(join(dir, 'out', 'lookup', 'salted'), 'utf8').startsWith(`${plain} salt=`)).toBe(true);
+    expect(e("lookup('password', 'out/lookup/salted encrypt=')")).toBe(plain);
+    expect(e("lookup('password', '/dev/null seed=foo')")).toBe(e("lookup('password', '/dev/null', seed='foo')"));
+  });
+
+  it('pipe and lines take any term as text', () => {
+    expect(fails("lookup('pipe', 42)")).toContain('lookup_plugin.pipe(42) returned 127');
+    expect(e("query('lines', 'echo a; echo b', 'echo c')")).toEqual(['a', 'b', 'c']);
+  });
+
+  it('inventory_hostnames: groups, exclusions, intersections, host names, globs', () => {
+    const groups = {
+      all: ['nogroup01', 'test01', 'test05', 'test03', 'test02', 'test04', 'test200'],
+      ungrouped: ['nogroup01'],
+      group01: ['test01', 'test05', 'test03', 'test02', 'test04'],
+      group02: ['test03', 'test04', 'test200'],
+    };
+    expect(e("lookup('inventory_hostnames', 'group01', wantlist=true)", { groups })).toEqual(groups.group01);
+    expect(e("query('inventory_hostnames', 'group01:!test03')", { groups })).not.toContain('test03');
+    expect(e("query('inventory_hostnames', 'group01:&group02')", { groups })).toEqual(['test03', 'test04']);
+    expect(e("query('inventory_hostnames', 'nogroup01')", { groups })).toEqual(['nogroup01']);
+    expect(e("query('inventory_hostnames', 'doesnotexist')", { groups })).toEqual([]);
+    expect(e("query('inventory_hostnames', 't?s?03')", { groups })).toEqual(['test03']);
+    expect(e("lookup('inventory_hostnames', 'group02')", { groups })).toBe('test03,test04,test200');
+  });
+
+  it('nested, together and indexed_items as query() gives them their terms', () => {
+    expect(e("query('nested', [['a', 'b'], [1, 2]])")).toEqual([['a', 'b'], [1, 2]]);
+    expect(e("query('nested', ['ab', 'cd'])")).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(e("query('together', [[1, 2]], ['a'])")).toEqual([[1, 2, 'a']]);
+    expect(e("query('indexed_items', 'a', ['b', ['c']])")).toEqual([[0, 'a'], [1, 'b'], [2, ['c']]]);
+    expect(e("query('items', ['a', ['b', ['c']]], 'd')")).toEqual(['a', ['b', ['c']], 'd']);
+    expect(fails("query('together')")).toContain('with_together requires at least one element in each list');
   });
 });

@@ -80,6 +80,12 @@ export interface ParsedArgs {
   syntax?: boolean;
 }
 
+/**
+ * The key that holds a task's arguments given as one template (`module: "{{ args }}"`, `args: "{{ x }}"`),
+ * as Ansible's `_variable_params`: the executor merges the mapping it gives under the task's other arguments.
+ */
+export const VARIABLE_PARAMS = '_variable_params';
+
 /** Parameters of a module given as a string (`module: k=v ...` or free-form text). */
 export function argsFromString(def: AnyModule | undefined, text: string): ParsedArgs {
   try {
@@ -90,6 +96,8 @@ export function argsFromString(def: AnyModule | undefined, text: string): Parsed
     const { params, raw } = parseKv(text);
     if (raw !== undefined) {
       if (!def) return { args: { ...params, _raw_params: raw } };
+      // As Ansible: arguments that are one template (`set_fact: "{{ facts }}"`) are a mapping known at run time.
+      if (isTemplated(raw)) return { args: { ...params, [VARIABLE_PARAMS]: raw } };
       const keys = Object.keys(def.params).filter((k) => !k.startsWith('_'));
       return {
         args: params,
@@ -132,6 +140,8 @@ function hasVault(value: unknown): boolean {
  * counts as given for a required parameter. Returns the error message, if any.
  */
 export function checkParams(def: AnyModule, args: Record<string, unknown>): { error?: string; hint?: string } {
+  // Arguments that come whole from a template are only known per host at run time.
+  if (VARIABLE_PARAMS in args) return {};
   const schema: ParamSchema = {};
   for (const [name, spec] of Object.entries(def.params)) schema[name] = spec;
   const byKey = (key: string): string | undefined => {

@@ -2,6 +2,7 @@
  * Ansible's playbook keywords (the "Playbook Keywords" reference, ansible-core 2.14–2.18) by the
  * object they are valid on, and the conversion of each keyword's value into the model.
  */
+import { LOOKUP_REGISTRY } from '../template/lookups.js';
 import { closest, editDistance } from '../util/closest.js';
 import { findModule } from '../modules/index.js';
 import type { Vars } from '../inventory/model.js';
@@ -109,8 +110,8 @@ export const IMPORT_KEYWORDS = new Set([...BASE, 'args', 'delegate_facts', 'dele
 
 export const LOOP_CONTROL_KEYS = ['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems', 'break_when'];
 
-/** with_<lookup> forms fleet translates into loop + loopWith. */
-export const SUPPORTED_WITH = new Set(['items', 'list', 'dict', 'fileglob', 'sequence']);
+/** with_<lookup> forms fleet runs (loop + loopWith): every lookup fleet has, as Ansible's with_X is query('X', ...). */
+export const SUPPORTED_WITH: ReadonlySet<string> = new Set(LOOKUP_REGISTRY.keys());
 
 export const ORDERS = ['inventory', 'reverse_inventory', 'sorted', 'reverse_sorted', 'shuffle'] as const;
 

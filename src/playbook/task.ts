@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { moduleNames } from '../modules/index.js';
 import { editDistance, closest } from '../util/closest.js';
-import { argsFromValue, checkParams, includeAction, isImportPlaybook, looksLikeModule, resolveModule, type IncludeAction } from './action.js';
+import { VARIABLE_PARAMS, argsFromValue, checkParams, includeAction, isImportPlaybook, looksLikeModule, resolveModule, type IncludeAction } from './action.js';
 import { displayPath, type FileScope, type LoadCtx, type RoleUse } from './context.js';
 import type { At, TaskProblem } from './errors.js';
 import {
@@ -33,22 +33,9 @@ import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, 
 import { KNOWN_MODULES } from './known-modules.js';
 import { parseKv } from '../util/kv.js';
 
-/** Hints for with_<lookup> forms fleet does not translate. */
-const WITH_HINTS: Record<string, string> = {
-  together: 'loop: "{{ list_one | zip(list_two) | list }}"',
-  nested: 'loop: "{{ list_one | product(list_two) | list }}"',
-  cartesian: 'loop: "{{ list_one | product(list_two) | list }}"',
-  subelements: "loop: \"{{ users | subelements('keys') }}\"",
-  indexed_items: 'loop: with loop_control: {index_var: index}',
-  flattened: 'loop: "{{ nested | flatten }}"',
-  random_choice: 'a task without a loop and "{{ choices | random }}"',
-  first_found: "loop: \"{{ query('first_found', files) }}\" (or a single lookup)",
-};
-
 function loopHint(lookup: string): string {
-  return `fleet translates with_items, with_list, with_dict, with_fileglob and with_sequence; for with_${lookup} write ${
-    WITH_HINTS[lookup] ?? `loop: "{{ query('${lookup}', ...) }}"`
-  }`;
+  const known = [...SUPPORTED_WITH].filter((n) => !n.includes('.')).sort();
+  return `fleet runs with_<lookup> for the lookups it has (${known.join(', ')}); for with_${lookup} write loop: "{{ query('${lookup}', ...) }}" with a filter instead`;
 }
 
 const TASK_SHAPE_HINT = 'a task is a mapping with one module (e.g. command: uptime) and keywords such as name, when, loop, register, notify';
@@ -269,8 +256,9 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
     }
     if (e.key === 'args') {
       if (value === null) continue;
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        c.error(`args must be a mapping of module parameters, got a ${typeName(value)}`, { ...at, hint: 'write args: {chdir: /tmp} (fleet does not take a templated args string)' });
+      if (typeof value === 'string' && isTemplated(value)) argsBase = { [VARIABLE_PARAMS]: value };
+      else if (typeof value !== 'object' || Array.isArray(value)) {
+        c.error(`args must be a mapping of module parameters, got a ${typeName(value)}`, { ...at, hint: 'write args: {chdir: /tmp}, or args: "{{ a_mapping }}"' });
       } else argsBase = { ...(value as Record<string, unknown>) };
       continue;
     }

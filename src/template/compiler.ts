@@ -22,6 +22,17 @@ export interface ParseOptions {
   rawStrings: boolean;
   trimBlocks: boolean;
   lstripBlocks: boolean;
+  /** Other delimiters than `{{ }}`, `{% %}`, `{# #}` (the template lookup's variable_start_string...). */
+  delimiters?: Delimiters;
+}
+
+export interface Delimiters {
+  variableStart?: string;
+  variableEnd?: string;
+  blockStart?: string;
+  blockEnd?: string;
+  commentStart?: string;
+  commentEnd?: string;
 }
 
 export interface NameChecker {
@@ -89,7 +100,7 @@ function readString(t: NjTokenizer, delimiter: string, raw: boolean): string {
 }
 
 function tokenize(src: string, options: ParseOptions): NjTokenizer {
-  const t = lexer.lex(src, { trimBlocks: options.trimBlocks, lstripBlocks: options.lstripBlocks });
+  const t = lexer.lex(src, { trimBlocks: options.trimBlocks, lstripBlocks: options.lstripBlocks, ...(options.delimiters ? { tags: options.delimiters } : {}) });
   const tags = t.tags;
   const ends = new Set([tags.BLOCK_END!, `-${tags.BLOCK_END}`, tags.VARIABLE_END!, `-${tags.VARIABLE_END}`]);
   let depth = 0;

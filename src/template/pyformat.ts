@@ -312,7 +312,7 @@ export function strftime(format: string, date: Date, utc = false): string {
   const dayOfYear = Math.floor((date.getTime() - start) / 86_400_000) + 1;
   const p2 = (n: number): string => String(n).padStart(2, '0');
   const offset = utc ? 0 : -date.getTimezoneOffset();
-  return format.replace(/%([%aAbBcdfHIjmMpSuwyYzZ])/g, (_m, f: string) => {
+  return format.replace(/%([%aAbBcdfHIjmMpsSuwyYzZ])/g, (_m, f: string) => {
     switch (f) {
       case '%': return '%';
       case 'a': return DAYS[wd]!.slice(0, 3);
@@ -329,6 +329,8 @@ export function strftime(format: string, date: Date, utc = false): string {
       case 'M': return p2(M);
       case 'p': return H < 12 ? 'AM' : 'PM';
       case 'S': return p2(S);
+      // glibc's seconds since the epoch; a UTC time is naive in Python, so read as local time there.
+      case 's': return String(Math.floor(date.getTime() / 1000) + (utc ? date.getTimezoneOffset() * 60 : 0));
       case 'u': return String(wd || 7);
       case 'w': return String(wd);
       case 'y': return p2(Y % 100);

@@ -17,6 +17,7 @@ import {
   singleExpression,
   type ExpressionFn,
   type NameChecker,
+  type Delimiters,
   type ParseOptions,
   type RootProps,
 } from './compiler.js';
@@ -24,7 +25,8 @@ import { TemplateError, excerpt } from './errors.js';
 import { FILTERS } from './filters/index.js';
 import { renderHandlebars } from './handlebars.js';
 import { isLazy } from './lazy-vars.js';
-import { findFile, runLookup } from './lookups.js';
+import { findFile } from './lookup-paths.js';
+import { runLookup } from './lookups.js';
 import { materialize } from './materialize.js';
 import { Frame, nunjucks, runtime as njRuntime, type NjFrame } from './nunjucks.js';
 import { strftime } from './pyformat.js';
@@ -48,6 +50,8 @@ export interface RenderTextOptions {
   trimBlocks?: boolean;
   /** Jinja's lstrip_blocks (default false, as Ansible's template module). */
   lstripBlocks?: boolean;
+  /** Other delimiters than `{{ }}`, `{% %}`, `{# #}`. */
+  delimiters?: Delimiters;
 }
 
 export interface Templar {
@@ -62,7 +66,12 @@ export interface Templar {
   /** A templar that searches these directories first. */
   withSearchPaths(paths: string[]): Templar;
   /** Run a lookup plugin as query() does (for with_<lookup> loops): always a list. */
-  query(name: string, terms: unknown[], vars: Record<string, unknown>, kwargs?: Record<string, unknown>): unknown[];
+  query(name: string, terms: unknown[], vars: Record<string, unknown>, kwargs?: Record<string, unknown>, options?: QueryOptions): unknown[];
+}
+
+export interface QueryOptions {
+  /** The subdirectory relative paths are searched in first (first_found): `files` unless said. */
+  subdir?: string;
 }
 
 /** The `omit` placeholder: the executor drops module arguments equal to it. */
@@ -82,6 +91,7 @@ const cache = new Map<string, Compiled>();
 const CACHE_LIMIT = 20_000;
 const located = new WeakSet<Error>();
 
+const BARE_VARIABLE = /^\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}$/;
 const STRING_PARSE: ParseOptions = { rawStrings: true, trimBlocks: true, lstripBlocks: false };
 const EXPRESSION_PARSE: ParseOptions = { rawStrings: false, trimBlocks: true, lstripBlocks: false };
 
@@ -114,7 +124,7 @@ function locate(err: unknown, source: string, file?: string): TemplateError {
 }
 
 function compile(source: string, mode: Mode, parse: ParseOptions, name: string): Compiled {
-  const key = `${mode}${parse.trimBlocks ? 1 : 0}${parse.lstripBlocks ? 1 : 0}\0${source}`;
+  const key = `${mode}${parse.trimBlocks ? 1 : 0}${parse.lstripBlocks ? 1 : 0}${parse.delimiters ? JSON.stringify(parse.delimiters) : ''}\0${source}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let compiled: Compiled;
@@ -129,6 +139,11 @@ function compile(source: string, mode: Mode, parse: ParseOptions, name: string):
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, compiled);
   return compiled;
+}
+
+/** A template loaded by include/import/extends: as Jinja's loader (keep_trailing_newline off), one trailing newline dropped. */
+function loadedSource(path: string): string {
+  return readFileSync(path, 'utf8').replace(/(\r\n|\r|\n)$/, '');
 }
 
 function topFrame(): NjFrame {
@@ -168,7 +183,7 @@ class TemplarImpl implements Templar {
       getSource: (name: string) => {
         const path = this.findTemplate(name);
         if (!path) return null;
-        const compiled = compile(readFileSync(path, 'utf8'), 'file', EXPRESSION_PARSE, path);
+        const compiled = compile(loadedSource(path), 'file', EXPRESSION_PARSE, path);
         return { src: { type: 'code', obj: (compiled as { props: RootProps }).props }, path, noCache: true };
       },
     };
@@ -232,7 +247,7 @@ class TemplarImpl implements Templar {
     return context.ctx ?? {};
   }
 
-  private callContext(context: RenderContext): CallContext {
+  private callContext(context: RenderContext, subdir?: string): CallContext {
     const templar = this;
     const applyFilter = (name: string, input: unknown, positional: unknown[] = [], kwargs: Record<string, unknown> = {}): unknown => {
       const def = FILTERS.get(name);
@@ -257,10 +272,12 @@ class TemplarImpl implements Templar {
       test: applyTest,
       hasFilter: (name) => FILTERS.has(name),
       hasTest: (name) => TEST_REGISTRY.has(name),
-      renderFile(path, extra) {
+      renderFile(path, extra, options) {
         const vars = templar.varsOf(context);
-        return templar.renderFile(path, extra ? overlay(vars, extra) : vars);
+        return templar.renderText(readFileSync(path, 'utf8'), extra ? overlay(vars, extra) : vars, { fileName: path, ...(options?.delimiters ? { delimiters: options.delimiters } : {}) });
       },
+      template: (value) => templar.template(value, templar.varsOf(context)),
+      ...(subdir ? { subdir } : {}),
     };
     return cc;
   }
@@ -281,7 +298,7 @@ class TemplarImpl implements Templar {
       if (n instanceof Undefined) throw n.error();
       const path = this.findTemplate(pyStr(n), context.fileDir);
       if (!path) continue;
-      const text = readFileSync(path, 'utf8');
+      const text = loadedSource(path);
       const compiled = compile(text, 'file', EXPRESSION_PARSE, path);
       const props = (compiled as { props: RootProps }).props;
       const child = new RenderContext(this.env, context.vars, props, context);
@@ -308,10 +325,6 @@ class TemplarImpl implements Templar {
     if (failure !== undefined) throw failure;
     if (!done) throw new TemplateError('template did not render synchronously');
     return output;
-  }
-
-  private renderFile(path: string, vars: Record<string, unknown>): string {
-    return this.renderText(readFileSync(path, 'utf8'), vars, { fileName: path });
   }
 
   template(value: unknown, vars: Record<string, unknown>): unknown {
@@ -345,7 +358,11 @@ class TemplarImpl implements Templar {
     const compiled = compile(source, 'string', STRING_PARSE, source);
     const context = new RenderContext(this.env, vars);
     try {
-      if (compiled.kind === 'expr') return materialize(compiled.fn(this.env, context, topFrame(), njRuntime));
+      if (compiled.kind === 'expr') {
+        const value = materialize(compiled.fn(this.env, context, topFrame(), njRuntime));
+        // Ansible's finalize renders None as '' (a bare `{{ name }}` gives the variable itself).
+        return value === null && !BARE_VARIABLE.test(source) ? '' : value;
+      }
       return this.run(compiled.props, new RenderContext(this.env, vars, compiled.props), topFrame());
     } catch (err) {
       throw locate(err, source);
@@ -412,7 +429,7 @@ class TemplarImpl implements Templar {
       }
     }
     const name = fileName ?? 'template';
-    const compiled = compile(source, 'file', { rawStrings: false, trimBlocks, lstripBlocks }, name);
+    const compiled = compile(source, 'file', { rawStrings: false, trimBlocks, lstripBlocks, ...(options.delimiters ? { delimiters: options.delimiters } : {}) }, name);
     const props = (compiled as { props: RootProps }).props;
     const context = new RenderContext(this.env, vars, props);
     if (fileName) context.fileDir = dirname(resolve(this.baseDir, fileName));
@@ -433,11 +450,14 @@ class TemplarImpl implements Templar {
     return templar;
   }
 
-  query(name: string, terms: unknown[], vars: Record<string, unknown>, kwargs: Record<string, unknown> = {}): unknown[] {
+  query(name: string, terms: unknown[], vars: Record<string, unknown>, kwargs: Record<string, unknown> = {}, options: QueryOptions = {}): unknown[] {
     const context = new RenderContext(this.env, vars);
+    const cc = options.subdir ? this.callContext(context, options.subdir) : this.env.fx.callContext(context);
     try {
-      return materialize(runLookup(name, terms, kwargs, this.env.fx.callContext(context), true)) as unknown[];
+      return materialize(runLookup(name, terms, kwargs, cc, true)) as unknown[];
     } catch (err) {
+      // A loop's lookup fails with the lookup's own message, as Ansible's with_<lookup> does.
+      if (err instanceof TemplateError) throw err;
       throw locate(err, `lookup('${name}')`);
     }
   }

@@ -2,6 +2,7 @@
  * The contracts between the template runtime and the filters, tests and lookups it calls.
  */
 import type { Args } from './args.js';
+import type { Delimiters } from './compiler.js';
 
 /** What a filter, test or lookup may ask of the template being rendered. */
 export interface CallContext {
@@ -18,7 +19,11 @@ export interface CallContext {
   hasFilter(name: string): boolean;
   hasTest(name: string): boolean;
   /** Render a template file with the current variables (and these on top). */
-  renderFile(path: string, extraVars?: Record<string, unknown>): string;
+  renderFile(path: string, extraVars?: Record<string, unknown>, options?: { delimiters?: Delimiters }): string;
+  /** Template a value with the current variables. */
+  template(value: unknown): unknown;
+  /** The subdirectory a lookup searches first (`files`, or `templates`/`vars` for a with_first_found loop of template/include_vars). */
+  readonly subdir?: string;
 }
 
 export interface FilterDef {

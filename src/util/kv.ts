@@ -119,8 +119,9 @@ function decodeEscapes(s: string): string {
 }
 
 /**
- * parse_kv: `k=v` tokens become parameters; anything else is free-form text, joined into
- * `rawKey`. With `freeFormKeys`, only those keys are taken as parameters and any other `k=v` stays
+ * parse_kv: `k=v` tokens become parameters (a key is a name, or a template whose value names the
+ * parameter at run time: set_fact's `{{ item.key }}={{ item.value }}`); anything else is free-form
+ * text, joined into `rawKey`. With `freeFormKeys`, only those keys are taken as parameters and any other `k=v` stays
  * in the free-form text (command/shell: `FOO=1 make` runs with FOO set).
  */
 export function parseKv(args: string, options: { freeFormKeys?: readonly string[] } = {}): { params: Record<string, string>; raw: string | undefined } {
@@ -146,7 +147,7 @@ export function parseKv(args: string, options: { freeFormKeys?: readonly string[
     const k = x.slice(0, pos).trim();
     const v = x.slice(pos + 1);
     if (options.freeFormKeys && !options.freeFormKeys.includes(k)) raw.push(orig);
-    else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) raw.push(orig);
+    else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && !/\{\{|\{%/.test(k)) raw.push(orig);
     else params[k] = unquote(v.trim());
   }
   return { params, raw: raw.length ? joinArgs(raw) : undefined };

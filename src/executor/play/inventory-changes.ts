@@ -13,16 +13,27 @@ function ensureGroup(inv: Inventory, name: string, parents: readonly string[] = 
   return group;
 }
 
-/** add_host: the host joins the in-memory inventory for the rest of the run (and its groups). */
-export function addHost(inv: Inventory, name: string, groups: readonly string[], vars: Vars): void {
+/**
+ * add_host: the host joins the in-memory inventory for the rest of the run (and its groups).
+ * Returns whether the inventory changed (a new host, new variable values, a new group membership),
+ * which is the task's `changed`, as Ansible's.
+ */
+export function addHost(inv: Inventory, name: string, groups: readonly string[], vars: Vars): boolean {
   const host = inv.hosts.get(name);
-  if (host) Object.assign(host.vars, vars);
-  else inv.hosts.set(name, { name, vars: { ...vars } });
+  let changed = !host;
+  if (host) {
+    changed = Object.entries(vars).some(([k, v]) => JSON.stringify(host.vars[k]) !== JSON.stringify(v) || !(k in host.vars));
+    Object.assign(host.vars, vars);
+  } else inv.hosts.set(name, { name, vars: { ...vars } });
   const targets = groups.length ? groups : ['ungrouped'];
   for (const g of targets) {
     const group = ensureGroup(inv, g);
-    if (!group.hosts.includes(name)) group.hosts.push(name);
+    if (!group.hosts.includes(name)) {
+      group.hosts.push(name);
+      if (groups.length) changed = true;
+    }
   }
+  return changed;
 }
 
 /** group_by: the host joins a group made from a fact, created under `parents` when new. */

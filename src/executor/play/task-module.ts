@@ -7,6 +7,7 @@ import { ModuleArgsError, getModule, validateParams, type ModuleDefinition } fro
 import { argsFromValue, resolveModule } from '../../playbook/action.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT, type Templar } from '../../template/index.js';
+import { spreadVariableParams } from './variable-params.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDefinition<any, any, any>;
@@ -50,6 +51,6 @@ export function taskModule(
   const { module, args: own } = task.moduleTemplate ? templatedModule(task, templar, vars) : { module: getModule(task.module), args: task.args };
   const defaults = defaultsFor?.(module.name);
   const args = defaults && Object.keys(defaults).length ? { ...defaults, ...own } : own;
-  const templated = dropOmitted(templar.template(args, vars)) as Record<string, unknown>;
+  const templated = spreadVariableParams(dropOmitted(templar.template(args, vars)) as Record<string, unknown>);
   return { module, params: validateParams(module.name, module.params, templated, module) };
 }

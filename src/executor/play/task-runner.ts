@@ -3,13 +3,14 @@ import type { Vars } from '../../inventory/model.js';
 import { ModuleArgsError } from '../../modules/index.js';
 import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
-import { OMIT } from '../../template/index.js';
+import { OMIT, TemplateError, markUnsafe } from '../../template/index.js';
 import { taskModule } from './task-module.js';
 import { HandlerNotFoundError, handlerNames } from './handler-names.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
 import { addHost, addToGroup } from './inventory-changes.js';
 import { ansibleLoop, loopItems } from './loop-items.js';
+import type { HostState } from './host-state.js';
 import type { Runtime } from './runtime.js';
 import { allWhen, keyword, mergedEnvironment, scopedVars, type Scope } from './scope.js';
 import { taskVars, type TaskLayers } from './vars.js';
@@ -200,7 +201,14 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
       if (!rt.templar.conditional(allWhen(scope, task), vars)) result = skippedResult();
       else ({ result, delegatedTo } = await attempt(rt, task, host, scope, layers, vars));
     } else {
-      const items = loopItems(task, rt.templar, vars);
+      let items: unknown[];
+      try {
+        items = loopItems(task, rt.templar, vars);
+      } catch (error) {
+        // As Ansible: a loop over an undefined variable fails only when the task's condition holds.
+        if (!(error instanceof TemplateError && error.variable !== undefined) || rt.templar.conditional(allWhen(scope, task), vars)) throw error;
+        items = [];
+      }
       const control = task.loop_control ?? {};
       const loopVar = control.loop_var ?? 'item';
       const results: ModuleResult[] = [];
@@ -222,6 +230,9 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         const shown = noLog ? censor(r) : r;
         rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(diffsOf(r.diff) && !noLog ? { diff: diffsOf(r.diff)! } : {}), at: Date.now() });
         results.push(r);
+        // As Ansible's loop: the next item sees this item's facts and registered result.
+        applyFacts(rt.states.get(host), task, r);
+        if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(r);
         if (r.unreachable) break;
         if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);
       }
@@ -254,8 +265,32 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
   } catch (error) {
     if (error instanceof HandlerNotFoundError) throw error;
     result = errorResult(error);
-    if (task.register) rt.states.get(host).setFacts[task.register] = result;
-    return { status: statusOf(result), result: noLog ? censor(result) : result, ignored: false };
+    if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(result);
+    const status = statusOf(result);
+    return { status, result: noLog ? censor(result) : result, ignored: status === 'failed' && ignoresErrors(rt, task, host, scope, layers) };
+  }
+}
+
+/** The facts one result (or loop item) sets on the host. */
+function applyFacts(state: HostState, task: TaskNode, r: ModuleResult): void {
+  const facts = r.ansible_facts as Vars | undefined;
+  if (!facts || r.failed) return;
+  if (task.module === 'set_fact') {
+    Object.assign(state.setFacts, facts);
+    // cacheable: a fact as well, seen in ansible_facts (and kept when set_fact's layer is not).
+    if (r._ansible_facts_cacheable) for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+  } else if (task.module === 'include_vars') Object.assign(state.includedVars, facts);
+  else for (const [k, v] of Object.entries(facts)) state.facts[k.replace(/^ansible_/, '')] = v;
+}
+
+/** ignore_errors for a task that failed before it ran (a loop or an argument that could not be templated). */
+function ignoresErrors(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers): boolean {
+  const value = keyword(scope, task, 'ignore_errors');
+  if (value === undefined) return false;
+  try {
+    return truthy(rt.templar.template(value, taskVars(rt.vars, host, layers)));
+  } catch {
+    return false;
   }
 }
 
@@ -265,17 +300,14 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
  */
 function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars, factsHost = host): void {
   const state = rt.states.get(host);
-  if (task.register) state.setFacts[task.register] = result;
-  const facts = result.ansible_facts as Vars | undefined;
-  if (facts && !result.failed) {
-    const target = rt.states.get(factsHost);
-    if (task.module === 'set_fact') Object.assign(target.setFacts, facts);
-    else if (task.module === 'include_vars') Object.assign(target.includedVars, facts);
-    else for (const [k, v] of Object.entries(facts)) target.facts[k.replace(/^ansible_/, '')] = v;
-  }
+  if (task.register) state.setFacts[task.register] = markUnsafe(result);
+  for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) applyFacts(rt.states.get(factsHost), task, r);
   for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
     const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
-    if (added?.host_name && !r.failed) addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {});
+    if (added?.host_name && !r.failed && addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {})) {
+      r.changed = true;
+      result.changed = true;
+    }
     if (typeof r.add_group === 'string' && !r.failed) addToGroup(rt.inventory, r.add_group, host, (r.parent_groups as string[] | undefined) ?? ['all']);
   }
   if (result.changed && !result.failed && task.notify) {

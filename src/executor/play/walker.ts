@@ -5,6 +5,7 @@ import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
 import { handlerNames } from './handler-names.js';
 import { countResult } from '../events.js';
+import { markUnsafe } from '../../template/index.js';
 import type { Runtime } from './runtime.js';
 import { interrupted } from './runtime.js';
 import { allTags, allWhen, childScope, keyword, scopedVars, type Scope } from './scope.js';
@@ -61,12 +62,15 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
     const vars = taskVars(rt.vars, host, { ...(scope.role ? { role: scope.role } : {}), scoped: scopedVars(scope, node), ...(scope.includeParams ? { includeParams: scope.includeParams } : {}) });
     const runs: { target: string; params: Record<string, unknown> }[] = [];
     const items = node.loop !== undefined ? loopItems(node, rt.templar, vars) : [undefined];
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
       const loopVar = node.loop_control?.loop_var ?? 'item';
-      const itemVars = node.loop !== undefined ? taskVars(rt.vars, host, { scoped: [...scopedVars(scope, node), { [loopVar]: item }] }) : vars;
+      const indexVar = node.loop_control?.index_var;
+      // The included tasks see the loop variable and index_var, as Ansible's included tasks do.
+      const loopVars = { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) };
+      const itemVars = node.loop !== undefined ? taskVars(rt.vars, host, { scoped: [...scopedVars(scope, node), loopVars] }) : vars;
       if (!rt.templar.conditional(allWhen(scope, node), itemVars)) continue;
       const target = String(rt.templar.template(node.target, itemVars));
-      runs.push({ target, params: node.loop !== undefined ? { [loopVar]: item } : {} });
+      runs.push({ target, params: node.loop !== undefined ? loopVars : {} });
     }
     for (const run of runs) {
       const key = `${run.target}\u0000${JSON.stringify(run.params)}`;
@@ -194,7 +198,7 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
       state.stats.rescued++;
       state.failed = true;
       state.setFacts.ansible_failed_task = { name: ref.name, action: task.module };
-      state.setFacts.ansible_failed_result = outcome.result;
+      state.setFacts.ansible_failed_result = markUnsafe(outcome.result);
     } else {
       state.stats.failed++;
       state.failed = true;
