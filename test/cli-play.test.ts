@@ -90,10 +90,29 @@ describe('fleet play from the command line', () => {
     expect(out.match(/^changed: \[node\d\]$/gm)?.length ?? 0).toBeLessThan(3);
   });
 
-  it('writes JSON lines with --output json', async () => {
-    const r = await fleet(['play', join(FIXTURES, 'cli.yaml'), '-i', lab().inventoryPath, '--output', 'json', '-l', 'node1']);
+  it('writes JSON lines, an event each, with --output json-events', async () => {
+    const r = await fleet(['play', join(FIXTURES, 'cli.yaml'), '-i', lab().inventoryPath, '--output', 'json-events', '-l', 'node1']);
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === 'host_result').map((e) => `${e.task.name}:${e.status}`)).toEqual(['first:changed', 'second:ok', 'third:changed']);
     expect(events.at(-1).type).toBe('run_end');
+  });
+
+  it("writes one document shaped as Ansible's json callback with --output json", async () => {
+    const r = await fleet(['play', join(FIXTURES, 'cli.yaml'), '-i', lab().inventoryPath, '--output', 'json', '-l', 'node1,node2']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      plays: { play: { name: string; id: string; duration: { start: string; end: string } }; tasks: { task: { name: string; path: string }; hosts: Record<string, { changed: boolean; action: string }> }[] }[];
+      stats: Record<string, Record<string, number>>;
+      custom_stats: object;
+      global_custom_stats: object;
+    };
+    expect(Object.keys(doc).sort()).toEqual(['custom_stats', 'global_custom_stats', 'plays', 'stats']);
+    expect(doc.plays.map((p) => p.play.name)).toEqual(['cli play']);
+    expect(doc.plays[0]!.play.duration.end >= doc.plays[0]!.play.duration.start).toBe(true);
+    expect(doc.plays[0]!.tasks.map((t) => t.task.name)).toEqual(['first', 'second', 'third']);
+    expect(doc.plays[0]!.tasks[0]!.task.path).toMatch(/cli\.yaml:\d+$/);
+    expect(doc.plays[0]!.tasks[0]!.hosts.node1).toMatchObject({ changed: true, action: 'command' });
+    expect(Object.keys(doc.plays[0]!.tasks[1]!.hosts).sort()).toEqual(['node1', 'node2']);
+    expect(doc.stats.node2).toEqual({ changed: 2, failures: 0, ignored: 0, ok: 3, rescued: 0, skipped: 0, unreachable: 0 });
   });
 });

@@ -329,7 +329,7 @@ describe('include_vars', () => {
     expect(onlyYaml.ansible_facts).toEqual({ b: 20 });
   });
   it('fails on an unknown extension unless told to ignore it', async () => {
-    expect(await run('include_vars', { dir: 'conf.d' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: expect.stringMatching(/README\.txt does not have a valid extension: json, yaml, yml/) });
+    expect(await run('include_vars', { dir: 'conf.d' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: expect.stringMatching(/README\.txt does not have a valid extension: json, yaml, yml/) });
   });
   it('merges nested dicts with hash_behaviour=merge', async () => {
     const r = await run('include_vars', { dir: join(play, 'vars', 'conf.d'), hash_behaviour: 'merge', ignore_unknown_extensions: true, files_matching: '10-a' }, { searchPaths: playPaths });
@@ -337,11 +337,11 @@ describe('include_vars', () => {
     expect(mergeDeep({ n: { x: 1, y: { z: 1 } } }, { n: { y: { w: 2 } } })).toEqual({ n: { x: 1, y: { z: 1, w: 2 } } });
   });
   it('fails on missing files, non-dict files, YAML errors and mixed options', async () => {
-    expect(await run('include_vars', { file: 'missing.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: expect.stringMatching(/Could not find or access 'missing\.yml'/) });
-    expect(await run('include_vars', { file: 'list.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: expect.stringMatching(/must be stored as a dictionary\/hash/) });
-    expect(await run('include_vars', { file: 'broken.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: expect.stringMatching(/Syntax Error while loading YAML/) });
-    expect(await run('include_vars', { file: 'a.yml', dir: 'x' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: 'You are mixing file only and dir only arguments, these are incompatible' });
-    expect(await run('include_vars', { dir: 'nodir' }, { searchPaths: playPaths })).toMatchObject({ failed: true, msg: 'nodir directory does not exist' });
+    expect(await run('include_vars', { file: 'missing.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: expect.stringMatching(/Could not find or access 'missing\.yml'/) });
+    expect(await run('include_vars', { file: 'list.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: expect.stringMatching(/must be stored as a dictionary\/hash/) });
+    expect(await run('include_vars', { file: 'broken.yml' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: expect.stringMatching(/Syntax Error while loading YAML/) });
+    expect(await run('include_vars', { file: 'a.yml', dir: 'x' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: 'You are mixing file only and dir only arguments, these are incompatible' });
+    expect(await run('include_vars', { dir: 'nodir' }, { searchPaths: playPaths })).toMatchObject({ failed: true, message: 'nodir directory does not exist' });
     expect(planIncludeVars(params('include_vars', { file: 'x' }), { files: [{ path: '/x.yml', data: 'scalar' }] }).result).toMatchObject({ failed: true });
     expect(dirFiles(join(play, 'vars', 'conf.d'), params('include_vars', { dir: 'x', ignore_unknown_extensions: true })).files).toHaveLength(3);
   });

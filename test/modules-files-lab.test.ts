@@ -1,7 +1,7 @@
 /**
  * file, copy and template against real lab nodes through playbooks: the first run changes, the
  * second changes nothing, --check predicts the first run without touching the node, --diff shows
- * the change, and a bad parameter fails at load time with file:line.
+ * the change, and a bad parameter is reported at load time with file:line (refused under --strict).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -205,13 +205,15 @@ describe('file, copy and template on lab nodes', () => {
     expect(j.diff?.[0]?.after).toContain('host=node1\n');
   }, 120_000);
 
-  it('a bad parameter fails at load time with file:line', async () => {
+  it('a bad parameter is warned about at load time with file:line, and refused under --strict', async () => {
     const file = playbook(dir, 'bad.yml', `    - name: ok\n      file: { path: /tmp/x, state: directory }\n    - name: bad\n      copy: { dest: /tmp/x, mdoe: '0644' }\n`);
-    await expect(loadPlaybook(file)).rejects.toThrow(/bad\.yml:\d+.*|mdoe/);
-    const err = (await loadPlaybook(file).catch((e: unknown) => e)) as Error & { context?: { file?: string; line?: number } };
-    expect(String(err.message)).toContain('did you mean "mode"');
+    const loaded = await loadPlaybook(file);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/bad\.yml:7:\d+: task "bad" will fail if it runs: Unsupported parameters for \(copy\) module: mdoe\. .*\(did you mean "mode" for "mdoe"\?\)$/)]);
+    const err = (await loadPlaybook(file, { strict: true }).catch((e: unknown) => e)) as Error & { context?: { file?: string; line?: number; hint?: string } };
+    expect(String(err.message)).toMatch(/^Unsupported parameters for \(copy\) module: mdoe\./);
+    expect(err.context?.hint).toBe('did you mean "mode" for "mdoe"?');
     expect(err.context?.line).toBe(7);
     const bad2 = playbook(dir, 'bad2.yml', `    - file: { path: /tmp/x, state: folder }\n`);
-    await expect(loadPlaybook(bad2)).rejects.toThrow(/state/);
+    await expect(loadPlaybook(bad2, { strict: true })).rejects.toThrow(/^value of state must be one of: absent, directory, file, hard, link, touch, got: folder$/);
   });
 });

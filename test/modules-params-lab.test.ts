@@ -17,14 +17,9 @@ const tasks = (body: string) => `- hosts: node1\n  gather_facts: false\n  tasks:
  * the task's failure when it runs (Ansible's way, with ignore_errors in the playbook): either way
  * the message names the parameter.
  */
+/** A bad value is the task's own problem: the playbook loads, and the task fails with the message when it runs. */
 async function expectRefused(file: string, inventoryPath: string, task: string, message: string): Promise<void> {
-  let run;
-  try {
-    run = await play(file, inventoryPath);
-  } catch (e) {
-    expect((e as Error).message).toContain(message);
-    return;
-  }
+  const run = await play(file, inventoryPath);
   expect(resultOf(run, task, 'node1').status).toBe('failed');
   expect(String(resultOf(run, task, 'node1').msg)).toContain(message);
 }
@@ -121,7 +116,7 @@ describe('module parameters on a lab node', () => {
 
     const bad = await play(playbook('tf-bad.yaml', tasks(`    - name: nowhere\n      tempfile: { path: /tmp/fp-tf/none }\n      ignore_errors: true\n`)), inventoryPath);
     expect(String(resultOf(bad, 'nowhere', 'node1').msg)).toContain('No such file or directory');
-    await expectRefused(playbook('tf-kind.yaml', tasks(`    - name: kind\n      tempfile: { state: link }\n      ignore_errors: true\n`)), inventoryPath, 'kind', 'state must be one of file, directory');
+    await expectRefused(playbook('tf-kind.yaml', tasks(`    - name: kind\n      tempfile: { state: link }\n      ignore_errors: true\n`)), inventoryPath, 'kind', 'value of state must be one of: directory, file, got: link');
     await sh('rm -rf /tmp/fp-tf');
   }, 60_000);
 

@@ -158,8 +158,8 @@ describe('tempfile', () => {
     ]);
     expect(() => mktempArgv(params<TempfileParams>('tempfile', { suffix: 'a/b' }))).toThrow('suffix must not contain "/"');
     const p = params<TempfileParams>('tempfile', {});
-    expect(planTempfile(p, { checkMode: true })).toMatchObject({ actions: [], skipped: true, result: { skipped: true, msg: 'remote module (tempfile) does not support check mode' } });
-    expect(planTempfile(p, { checkMode: false }).actions).toHaveLength(1);
+    // No check branch of its own: the plan says what check mode reports (skipped, as Ansible's).
+    expect(planTempfile(p)).toMatchObject({ actions: [{ kind: 'mktemp' }], checkResult: { changed: false, skipped: true, msg: 'remote module (tempfile) does not support check mode' } });
     expect(parseTempfileOutput('/tmp/ansible.abc\n0\n0\nroot\nroot\n600\n0', 'file')).toEqual({ path: '/tmp/ansible.abc', uid: 0, gid: 0, owner: 'root', group: 'root', mode: '0600', size: 0, state: 'file' });
     expect(() => params('tempfile', { state: 'link' })).toThrow(/^value of state must be one of: directory, file, got: link$/);
   });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AGGREGATE_CALLBACKS, configValue, isDefault, STDOUT_CALLBACK_ALIASES, type FleetConfig } from '../config/index.js';
 
-export type OutputFormat = 'text' | 'json' | 'yaml' | 'minimal';
+export type OutputFormat = 'text' | 'json' | 'json-events' | 'yaml' | 'minimal';
 
 /** What ansible.cfg and ANSIBLE_* settle for `fleet play` beyond the shared flags. */
 export interface PlaySettings {

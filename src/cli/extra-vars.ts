@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseYamlValue as parseYaml } from '../util/ansible-yaml.js';
-import { UsageError } from '../errors.js';
+import { FleetError, UsageError } from '../errors.js';
 import type { Vars } from '../inventory/model.js';
 import { shlexSplit } from '../util/shlex.js';
 
@@ -22,7 +22,8 @@ export function parseExtraVars(value: string, cwd = process.cwd()): Vars {
     try {
       content = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new UsageError(`cannot read extra vars file ${path}: ${(e as Error).message}`, { file: path });
+      // ansible-playbook exits 1 for this (not 2: the option itself is well formed).
+      throw new FleetError('EXTRA_VARS_FILE', `cannot read extra vars file ${path}: ${(e as Error).message}`, { file: path });
     }
     try {
       return asVars(parseYaml(content), path);

@@ -18,7 +18,9 @@ function exitCodeForError(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof FleetError && error.code === 'CONFIG') return 5;
   if (error instanceof InventoryError) return 4;
-  if (error instanceof FleetError) return ['UNKNOWN_MODULE', 'MODULE_ARGS', 'PLAYBOOK', 'NOT_IMPLEMENTED'].includes(error.code) ? 4 : 1;
+  // Ad hoc: an unknown module or bad arguments are Ansible's 2 (its hosts fail); a playbook that cannot be parsed, 4.
+  if (error instanceof FleetError && ['UNKNOWN_MODULE', 'MODULE_ARGS'].includes(error.code)) return 2;
+  if (error instanceof FleetError) return ['PLAYBOOK', 'NOT_IMPLEMENTED'].includes(error.code) ? 4 : 1;
   return 1;
 }
 

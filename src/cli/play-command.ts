@@ -12,6 +12,7 @@ import { PlaybookError, formatListing, loadPlaybook } from '../playbook/index.js
 import type { Playbook } from '../playbook/model.js';
 import { colorWanted } from '../output/color.js';
 import { playJsonReporter } from '../output/play-json.js';
+import { playJsonDocumentReporter } from '../output/play-json-document.js';
 import { playTextReporter } from '../output/play-text.js';
 import { playMinimalReporter } from '../output/play-minimal.js';
 import { timingReporter } from '../output/timings.js';
@@ -78,7 +79,8 @@ function reporterFor(flags: PlayFlags, settings: PlaySettings): EventSink {
   const write = (t: string) => process.stdout.write(t);
   const color = settings.color;
   let sink: EventSink;
-  if (settings.output === 'json') sink = playJsonReporter(write);
+  if (settings.output === 'json') sink = playJsonDocumentReporter(write);
+  else if (settings.output === 'json-events') sink = playJsonReporter(write);
   else if (settings.output === 'minimal') sink = playMinimalReporter({ write, writeErr: (t) => process.stderr.write(t), color, diff: settings.diff });
   else {
     sink = playTextReporter({
@@ -118,7 +120,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     .option('--list-tags', 'list all available tags, and stop')
     .option('--syntax-check', 'check the playbooks (and every module and parameter) without running them')
     .option('--strict', "refuse the run for any task's own problem too (a module fleet lacks, a bad parameter), not only for structure errors");
-  addInventoryOptions(cmd, ['text', 'json', 'yaml', 'minimal']);
+  addInventoryOptions(cmd, ['text', 'json', 'json-events', 'yaml', 'minimal']);
   addConnectionOptions(cmd);
   cmd.action(async (files: string[], flags: PlayFlags) => {
     const config = loadConfigInto(flags);
@@ -176,6 +178,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       tags: settings.tags,
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       strict: !!flags.strict,
+      verbosity: flags.verbose,
       ...(flags.step ? { step: askStep } : {}),
       ...(prompter ? { prompt: prompter } : {}),
       onEvent,
@@ -183,7 +186,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       cwd: process.cwd(),
     });
     const retry = writeRetryFile(resolve(files[files.length - 1]!), summary.failedHosts, settings.retryFiles);
-    if (retry && settings.output !== 'json') process.stderr.write(`\tto retry, use: --limit @${retry}\n`);
+    if (retry && settings.output !== 'json' && settings.output !== 'json-events') process.stderr.write(`\tto retry, use: --limit @${retry}\n`);
     setExit(exitCodeFor(summary));
   });
 }

@@ -122,6 +122,11 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
   const end = new Date();
   const stdout = stripEnds(r.stdout.toString('utf8'), p.strip_empty_ends);
   const stderr = stripEnds(r.stderr.toString('utf8'), p.strip_empty_ends);
+  const words = plan.result?.cmd;
+  if (Array.isArray(words) && r.rc === 127 && stdout === '' && /: not found$/.test(stderr.trim())) {
+    // command runs its program without a shell in Ansible: a missing one is Python's ENOENT, not sh's 127.
+    return { changed: false, failed: true, cmd: words, rc: 2, stdout: '', stderr: '', msg: `[Errno 2] No such file or directory: b'${String(words[0])}'` };
+  }
   return {
     changed: true,
     cmd: plan.result?.cmd ?? action.line,

@@ -133,9 +133,9 @@ export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>
   return out;
 }
 
-/** A failure as Ansible's include_vars action reports it (`message`), with fleet's usual `msg` too. */
+/** A failure as Ansible's include_vars action reports it: `message`, and no `msg`. */
 function failure(message: string, included: string[]): ResultPlan {
-  return resultPlan({ changed: false, failed: true, msg: message, message, ansible_facts: {}, ansible_included_var_files: included });
+  return resultPlan({ changed: false, failed: true, message, ansible_facts: {}, ansible_included_var_files: included });
 }
 
 export function planIncludeVars(p: IncludeVarsParams, s: IncludeVarsState): ResultPlan {

@@ -14,9 +14,8 @@ export interface TempfileParams {
   suffix: string;
 }
 
-export interface TempfileState {
-  checkMode: boolean;
-}
+/** tempfile reads nothing before it runs. */
+export type TempfileState = Record<string, never>;
 
 export interface TempfileAction {
   kind: 'mktemp';
@@ -36,12 +35,11 @@ export function mktempArgv(p: TempfileParams): string[] {
   ];
 }
 
-export function planTempfile(p: TempfileParams, s: TempfileState): Plan<TempfileAction> {
-  if (s.checkMode) {
-    const msg = 'remote module (tempfile) does not support check mode';
-    return { actions: [], skipped: true, msg, result: { skipped: true, msg } };
-  }
-  return { actions: [{ kind: 'mktemp', argv: mktempArgv(p) }] };
+/** Ansible's tempfile does not support check mode: there the task is skipped, with this message. */
+const CHECK_MODE_SKIP = { changed: false, skipped: true, msg: 'remote module (tempfile) does not support check mode' };
+
+export function planTempfile(p: TempfileParams): Plan<TempfileAction> {
+  return { actions: [{ kind: 'mktemp', argv: mktempArgv(p) }], checkResult: CHECK_MODE_SKIP };
 }
 
 /** mktemp's output (the path) then the new entry's uid, gid, owner, group, octal mode and size, a line each. */
@@ -68,7 +66,7 @@ export const tempfile: ModuleDefinition<TempfileParams, TempfileState, TempfileA
     prefix: { type: 'str', default: 'ansible.' },
     suffix: { type: 'str', default: '' },
   },
-  probe: async (ctx) => ({ checkMode: ctx.checkMode }),
+  probe: async () => ({}),
   plan: planTempfile,
   apply: async (ctx, p, plan): Promise<ModuleResult> => {
     const action = plan.actions[0];

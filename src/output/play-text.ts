@@ -210,6 +210,12 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
         return;
       case 'ok':
       case 'changed': {
+        if (task.module === 'include_tasks' && typeof result.include === 'string') {
+          // Ansible's line for a dynamic include: the file, for the host.
+          ensureBanner(task);
+          out(`included: ${result.include} for ${host}`, COLOR.skip);
+          return;
+        }
         if (belowThreshold(result)) {
           thresholdSkip(host, task);
           return;

@@ -46,7 +46,10 @@ export interface RecapOptions {
  * name, and a blank line — each line ending in a newline.
  */
 export function formatRecap(stats: Record<string, HostStats>, options: RecapOptions = {}): string {
-  const hosts = Object.keys(stats).sort();
+  // As Ansible's: a host no task ran for (e.g. --start-at-task found nothing) has no line.
+  const hosts = Object.keys(stats)
+    .filter((h) => Object.values(stats[h]!).some((n) => n !== 0))
+    .sort();
   const lines = ['', bannerLine('PLAY RECAP', options.width), ...hosts.map((h) => formatRecapLine(h, stats[h]!, options.color ?? false)), ''];
   return lines.join('\n') + '\n';
 }

@@ -37,6 +37,8 @@ export interface PlaybookOptions {
   startAtTask?: string;
   /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
   strict?: boolean;
+  /** The run's -v count (debug's `verbosity:` above it makes the task skipped). */
+  verbosity?: number;
   step?: (task: TaskRef) => Promise<StepAnswer>;
   /** Asks vars_prompt questions; leave it out when there is no terminal (defaults are used). */
   prompt?: Prompter;
@@ -186,6 +188,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           ...(options.signal ? { signal: options.signal } : {}),
           ...(startAt ? { startAt } : {}),
           strict: !!options.strict,
+          verbosity: options.verbosity ?? 0,
           ...(options.step ? { step: options.step } : {}),
           stepContinue,
           play,

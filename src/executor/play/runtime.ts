@@ -29,6 +29,8 @@ export interface Runtime {
   signal?: AbortSignal;
   /** --start-at-task: tasks are skipped until one with this name; cleared when found. */
   startAt?: string;
+  /** -v count: debug's `verbosity:` above it makes that task skipped, as in Ansible. */
+  verbosity: number;
   /** --strict: task files and roles included at run time refuse every task's own problem too. */
   strict: boolean;
   /** --step: asked before each task. */

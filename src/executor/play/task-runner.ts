@@ -143,6 +143,10 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result = errorResult(error);
     }
     if (result.unreachable || timedOut(result)) break;
+    if (typeof result._fleet_verbosity === 'number' && rt.verbosity < result._fleet_verbosity) {
+      // debug's verbosity above the run's: Ansible counts the task as skipped.
+      result = { changed: false, skipped: true, skipped_reason: 'Verbosity threshold not met.', _fleet_verbosity: result._fleet_verbosity };
+    }
     // As Ansible: a result says whether it failed (a non-zero rc counts), and a skipped one is not judged.
     if (!('failed' in result)) result.failed = typeof result.rc === 'number' && result.rc !== 0;
     for (const stream of ['stdout', 'stderr'] as const) {

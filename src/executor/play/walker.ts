@@ -84,14 +84,14 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
   const onWarning = (message: string) => rt.emit({ type: 'warning', message });
   for (const [key, group] of groups) {
     const target = key.slice(0, key.indexOf('\u0000'));
+    const path = node.action === 'include_tasks' ? resolveIncludeFile(node, target, rt.play.dir) : undefined;
     for (const host of group.hosts) {
       rt.states.get(host).stats.ok++;
-      rt.emit({ type: 'host_result', host, status: 'ok', task: ref, result: { changed: false, include: target, include_args: group.params }, at: Date.now() });
+      rt.emit({ type: 'host_result', host, status: 'ok', task: ref, result: { changed: false, include: path ?? target, include_args: group.params }, at: Date.now() });
     }
     const frame = { ...node, when: [] as (string | boolean)[] };
     const includeParams = { ...(scope.includeParams ?? {}), ...group.params };
-    if (node.action === 'include_tasks') {
-      const path = resolveIncludeFile(node, target, rt.play.dir);
+    if (path !== undefined) {
       const nodes = await loadTaskFile(path, { playDir: rt.play.dir, ...(scope.role ? { role: scope.role } : {}), strict: rt.strict, onWarning });
       await runNodes(rt, nodes, group.hosts, childScope(scope, frame, { includeParams }));
     } else {
