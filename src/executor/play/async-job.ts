@@ -13,6 +13,7 @@ import type { Connection } from '../../transport/connection.js';
 import { asyncFilePath } from '../../modules/async_status.js';
 import type { Runtime } from './runtime.js';
 import type { TaskConnection } from './task-connection.js';
+import { sleep } from '../../util/sleep.js';
 
 export interface AsyncSettings {
   /** The job's time limit in seconds (`async:`). */
@@ -31,16 +32,6 @@ async function writeJobFile(connection: Connection, tc: TaskConnection, jid: str
   const r = await connection.run(script, { stdin: JSON.stringify(data), ...becomeOptions(tc) });
   if (r.rc !== 0) throw new Error(`could not write the async results file: ${r.stderr.toString('utf8').trim() || `exit code ${r.rc}`}`);
   return r.stdout.toString('utf8');
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /**

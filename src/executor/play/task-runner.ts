@@ -20,6 +20,7 @@ import { moduleDefaultsFor } from './module-defaults.js';
 import { taskConnection, type TaskConnection } from './task-connection.js';
 import { secondsKeyword, timedOut, withTimeout } from './task-timeout.js';
 import { truthy } from './truthy.js';
+import { sleep } from '../../util/sleep.js';
 
 export { truthy };
 
@@ -65,16 +66,6 @@ function environmentFor(rt: Runtime, scope: Scope, task: TaskNode, vars: Vars): 
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== OMIT) env[k] = v === null || v === undefined ? '' : String(v);
   }
   return env;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }
 
 /** Vars with the task's result visible as Ansible shows it to changed_when/failed_when/until. */
