@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import type { HostStats } from '../../src/executor/events.js';
 import { labExec, type LabInfo, type LabNode } from '../../src/lab/index.js';
 
 export const ANSIBLE_PLAYBOOK = '/usr/bin/ansible-playbook';
@@ -22,15 +23,8 @@ export const FLEET_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.
 /** Where compat playbooks write, on the node. */
 export const OUT_DIR = '/tmp/fleet-compat-out';
 
-export interface RecapCounts {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+/** A host's PLAY RECAP counts: the same seven as fleet's own stats. */
+export type RecapCounts = HostStats;
 
 export interface FileEntry {
   type: 'file' | 'dir' | 'link' | 'other';
