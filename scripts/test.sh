@@ -18,6 +18,15 @@ if ! npx --no-install tsc -p tsconfig.test.json; then
   lint_failed=$((lint_failed + 1))
 fi
 
+# Lab tests use fixed lab names, ports and the machine's loop devices: two runs on one machine (two
+# checkouts, or CI next to a developer's run) would tear down each other's nodes. One at a time.
+lock_dir=/run/lock; [ -w "$lock_dir" ] || lock_dir=/tmp
+exec 9>"$lock_dir/fleet-tests.lock"
+if ! flock -n 9; then
+  echo "test: another fleet test run holds $lock_dir/fleet-tests.lock; waiting for it to finish" >&2
+  flock 9
+fi
+
 report=$(mktemp /tmp/fleet-vitest-XXXXXX.json)
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_rc=$?
