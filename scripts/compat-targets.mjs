@@ -14,6 +14,8 @@
 //                     the current directory); batches add to it, the table covers all of it
 //   --table           print the table of FILE and stop
 //   --lab NAME        lab name, lower case (default compat-targets); one per running copy
+//   --runner R        ansible, fleet or both (default both); with one, the other side's result
+//                     is kept from FILE (ansible's ends do not change when fleet does)
 //
 // Each target runs as ansible-test runs a role-shaped target: a play on host `testhost` with
 // gather_facts and `output_dir` set, applying the target as a role. The checkout's targets
@@ -46,7 +48,7 @@ export const DEFAULT_TARGETS = [
 ];
 
 function parseArgs(argv) {
-  const opts = { checkout: undefined, targets: DEFAULT_TARGETS, timeout: 300, results: 'compat-targets.jsonl', table: false, lab: 'compat-targets' };
+  const opts = { checkout: undefined, targets: DEFAULT_TARGETS, timeout: 300, results: 'compat-targets.jsonl', table: false, lab: 'compat-targets', runner: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -58,12 +60,14 @@ function parseArgs(argv) {
     else if (a === '--results') opts.results = value();
     else if (a === '--lab') opts.lab = value();
     else if (a === '--table') opts.table = true;
+    else if (a === '--runner') opts.runner = value();
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (!opts.checkout) opts.checkout = a;
     else usage(`unexpected argument ${a}`);
   }
   if (!Number.isFinite(opts.timeout) || opts.timeout <= 0) usage('--timeout needs a number of seconds');
+  if (!['ansible', 'fleet', 'both'].includes(opts.runner)) usage('--runner is ansible, fleet or both');
   return opts;
 }
 
@@ -150,6 +154,7 @@ export function failingTask(out) {
 }
 
 function summary(r) {
+  if (r.rc === 'not run') return 'not run';
   if (r.timedOut) return `timeout (${r.seconds}s)`;
   if (!r.recap) return `no recap, rc ${r.rc}`;
   return `${r.recap.ok}/${r.recap.changed}/${r.recap.failed}, rc ${r.rc}`;
@@ -204,7 +209,9 @@ function inventoryFor(node, lab) {
     `ansible_ssh_common_args='-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes'\n`;
 }
 
-async function runTarget(target, opts, labApi, work) {
+const NOT_RUN = { rc: 'not run', timedOut: false, seconds: 0, recap: null, failing: null };
+
+async function runTarget(target, opts, labApi, work, previous) {
   const { labUp, labDown, labExec } = labApi;
   await labDown({ name: opts.lab });
   const lab = await labUp(2, { name: opts.lab });
@@ -234,7 +241,11 @@ async function runTarget(target, opts, labApi, work) {
     rmSync(`/var/tmp/fleet-compat-targets/${runner}`, { recursive: true, force: true });
     return { rc: r.rc, timedOut: r.timedOut, seconds: r.seconds, recap: parseRecap(r.out), failing: failingTask(r.out), log: join(sideDir, 'output.log') };
   };
-  const [ansible, fleet] = await Promise.all([side('ansible', lab.nodes[0]), side('fleet', lab.nodes[1])]);
+  const keep = (runner) => previous?.[runner] ?? NOT_RUN;
+  const [ansible, fleet] = await Promise.all([
+    opts.runner === 'fleet' ? keep('ansible') : side('ansible', lab.nodes[0]),
+    opts.runner === 'ansible' ? keep('fleet') : side('fleet', lab.nodes[1]),
+  ]);
   return { target, ansible, fleet, at: new Date().toISOString() };
 }
 
@@ -258,7 +269,7 @@ async function main() {
   const results = readResults(opts.results);
   try {
     for (const target of opts.targets) {
-      const r = await runTarget(target, opts, labApi, work);
+      const r = await runTarget(target, opts, labApi, work, results.get(target));
       results.set(target, r);
       appendFileSync(opts.results, `${JSON.stringify(r)}\n`);
       console.error(`${target}: ansible ${summary(r.ansible)} | fleet ${summary(r.fleet)} | ${differences(r)}`);
