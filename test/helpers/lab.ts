@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { labDown, labUp, type LabInfo } from '../../src/lab/index.js';
+import { holdLabLock } from './lab-lock.js';
 
 /** Why the lab cannot run here, or null when it can. */
 export function labUnavailable(): string | null {
@@ -47,11 +48,18 @@ export function useLab(count: number, name: string, options: { upTimeoutMs?: num
       beforeEach((ctx) => ctx.skip());
     }
   } else {
+    let release: (() => void) | undefined;
+    // The wait for another process using the same lab name comes on top of bringing the lab up.
     beforeAll(async () => {
+      release = await holdLabLock(name);
       info = await labUp(count, { name });
-    }, options.upTimeoutMs ?? 120_000);
+    }, (options.upTimeoutMs ?? 120_000) + 30 * 60_000);
     afterAll(async () => {
-      await labDown({ name });
+      try {
+        await labDown({ name });
+      } finally {
+        release?.();
+      }
     }, 60_000);
   }
   return () => {
