@@ -20,6 +20,10 @@ describe('validateParams', () => {
     const p = validateParams('command', command.params, { _raw_params: 'ls', stdin_add_newline: 'no' });
     expect(p).toMatchObject({ _raw_params: 'ls', stdin_add_newline: false, strip_empty_ends: true });
   });
+  it('a number or boolean given for a string parameter reads as Python prints it', () => {
+    const p = validateParams('command', command.params, { _raw_params: true, chdir: 1.5 });
+    expect(p).toMatchObject({ _raw_params: 'True', chdir: '1.5' });
+  });
   it('names an unknown parameter with the closest valid one', () => {
     let error: unknown;
     try {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planCopy, type CopyParams, type CopyState } from '../src/modules/copy.js';
+import { contentText, planCopy, type CopyParams, type CopyState } from '../src/modules/copy.js';
 import { parseFileProbe, planFile, timeToDateString, type FileParams, type FileState } from '../src/modules/file.js';
 import { renderTemplateFile, templateVars, type TemplateParams } from '../src/modules/template.js';
 import type { ModuleContext } from '../src/modules/types.js';
@@ -301,5 +301,16 @@ describe('the probe script on a local shell', () => {
       expect(r.files[10]).toMatchObject({ checksum: sha1(Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20])), content: Buffer.from([0x61, 0xe9, 0x0a, 0xff, 0x5c, 0x20]) });
       expect(r.umask).toBe(process.umask());
     }
+  });
+});
+
+// What ansible-playbook 2.14's copy writes for a content that is not text (its action plugin's rule).
+describe('copy content that is not text', () => {
+  it('a mapping or list is written as json.dumps, a scalar as Python prints it', () => {
+    expect(contentText({ b: [1, 'x'], a: null })).toBe('{"b": [1, "x"], "a": null}');
+    expect(contentText([true, 1.5])).toBe('[true, 1.5]');
+    expect(contentText(true)).toBe('True');
+    expect(contentText(5)).toBe('5');
+    expect(contentText('as is\n')).toBe('as is\n');
   });
 });

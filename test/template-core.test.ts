@@ -68,6 +68,37 @@ describe('native types', () => {
   });
 });
 
+// Each expected value is what ansible-playbook 2.14 registered for the same string (set_fact, then type_debug).
+describe('results that read as Python literals, and trailing newlines, as Ansible templates them', () => {
+  const vars = { x: true, s: '[1, 2]', d: { a: 1 } };
+
+  it('True/False and text starting with [ or { become the value they spell', () => {
+    expect(r('{{ x }}\n', vars)).toBe(true);
+    expect(r(`{{ '{"a": true}' }}`, vars)).toEqual({ a: true });
+    expect(r('[{{ 1 }}, {{ 2 }}]', vars)).toEqual([1, 2]);
+    expect(r('{{ s }}', vars)).toEqual([1, 2]);
+    expect(r('{{ x | string }}', vars)).toBe(true);
+    expect(r('{{ d | to_json | trim }}', vars)).toEqual({ a: 1 });
+    expect(r('{% if x %}{{ d }}{% endif %}', vars)).toEqual({ a: 1 });
+    expect(r("{{ 'False' }}")).toBe(false);
+  });
+
+  it('text that only looks like a literal, or that a JSON/YAML filter made, stays text', () => {
+    expect(r("{{ '[1,' }}", vars)).toBe('[1,');
+    expect(r('{{ d | to_json }}', vars)).toBe('{"a": 1}');
+    expect(r('{{ d | to_json }}\n', vars)).toBe('{"a": 1}\n');
+    expect(r('[ -f {{ p }} ] && echo yes', { p: '/x' })).toBe('[ -f /x ] && echo yes');
+    expect(r('{{ x }} \n', vars)).toBe('True \n');
+  });
+
+  it('a text result keeps the source’s trailing newlines, even after a block tag (trim_blocks)', () => {
+    expect(r('{% for i in [1, 2] %}{{ i }} {% endfor %}\n')).toBe('1 2 \n');
+    expect(r('a{{ x }}\n\n', vars)).toBe('aTrue\n\n');
+    expect(r('{{ v }}\n', { v: 'a\n' })).toBe('a\n');
+    expect(r('{{ "a\\n" }}\n')).toBe('a\\n\n');
+  });
+});
+
 describe('undefined variables (StrictUndefined)', () => {
   it('fail naming the variable', () => {
     const e = error(() => r('{{ app_dir }}/bin'));

@@ -174,7 +174,10 @@ function tokenize(s: string): Tok[] {
 
 class Parser {
   private pos = 0;
-  constructor(private readonly toks: Tok[]) {}
+  constructor(
+    private readonly toks: Tok[],
+    private readonly jsonNames = false,
+  ) {}
 
   private peek(): Tok {
     return this.toks[this.pos]!;
@@ -220,6 +223,9 @@ class Parser {
       if (t.v === 'True') return true;
       if (t.v === 'False') return false;
       if (t.v === 'None') return null;
+      if (this.jsonNames && t.v === 'true') return true;
+      if (this.jsonNames && t.v === 'false') return false;
+      if (this.jsonNames && t.v === 'null') return null;
       return fail();
     }
     if (t.t === 'op') {
@@ -311,10 +317,10 @@ function jsonKey(key: unknown): string {
  * Python's ast.literal_eval on an INI value, as Ansible's ini plugin: a Python literal gives its
  * value (tuples and sets become lists), anything else the text unchanged.
  */
-export function literalEval(text: string): unknown {
+export function literalEval(text: string, options: { jsonNames?: boolean } = {}): unknown {
   const src = text.replace(/^[ \t]+/, '');
   try {
-    return new Parser(tokenize(src)).parseTop();
+    return new Parser(tokenize(src), options.jsonNames).parseTop();
   } catch (e) {
     if (e instanceof NotLiteral) return text;
     throw e;

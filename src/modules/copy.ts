@@ -22,6 +22,8 @@ import {
 } from './util/file-attrs.js';
 import { md5, parseWrite, sha1, writeScript, type WriteDirs, type WriteItem } from './util/file-write.js';
 import { remotePathWord } from './util/remote-path.js';
+import { pyJsonDumps } from '../template/pyjson.js';
+import { pyStr } from '../template/python.js';
 
 /**
  * copy: controller files (src, found in role files/, playbook files/, playbook dir), a directory
@@ -31,7 +33,8 @@ import { remotePathWord } from './util/remote-path.js';
  */
 export interface CopyParams {
   src?: string;
-  content?: string;
+  /** Text as it is; a mapping or list as Ansible's copy action writes it: json.dumps of it. */
+  content?: unknown;
   dest: string;
   remote_src: boolean;
   mode?: string | number;
@@ -108,6 +111,13 @@ function resolveDest(dest: string, srcName: string | undefined, destInfo: Remote
   return dest;
 }
 
+/** What Ansible's copy action writes for `content`: a mapping or list as json.dumps, anything else as Python's str. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content) || (content !== null && typeof content === 'object')) return pyJsonDumps(content);
+  return pyStr(content);
+}
+
 async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
   if (p.src === undefined && p.content === undefined) throw new ModuleFailure('src (or content) is required');
   if (p.src !== undefined && p.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
@@ -118,7 +128,7 @@ async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
   let srcName: string | undefined;
   if (p.content !== undefined) {
     if (p.dest.endsWith('/')) throw new ModuleFailure('can not use content with a dir as dest');
-    sources.push({ rel: '', content: Buffer.from(p.content, 'utf8') });
+    sources.push({ rel: '', content: Buffer.from(contentText(p.content), 'utf8') });
   } else if (!p.remote_src) {
     const src = p.src!;
     const asDir = findLocal(ctx.searchPaths, 'files', src.replace(/\/+$/, '') || '/', 'dir');
@@ -384,7 +394,7 @@ export const copy: ModuleDefinition<CopyParams, CopyState, CopyAction> = {
   aliases: ['ansible.builtin.copy', 'ansible.legacy.copy'],
   params: {
     src: { type: 'path' },
-    content: { type: 'str' },
+    content: { type: 'raw' },
     dest: { type: 'path', required: true },
     remote_src: { type: 'bool', default: false },
     mode: { type: 'raw' },

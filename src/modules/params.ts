@@ -1,4 +1,5 @@
 import { closest } from '../util/closest.js';
+import { pyStr } from '../template/python.js';
 import { ModuleArgsError } from './args.js';
 import type { ParamSchema, ParamSpec, ParamType } from './types.js';
 
@@ -13,7 +14,8 @@ function coerce(name: string, spec: { type: ParamType; elements?: ParamType }, v
     case 'str':
     case 'path':
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      // As Ansible's str parameters: the value as Python prints it (True, not true).
+      if (typeof value === 'number' || typeof value === 'boolean') return pyStr(value);
       return bad('a string');
     case 'bool':
       if (typeof value === 'boolean') return value;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FleetError } from '../errors.js';
+import { literalEval } from '../inventory/pyliteral.js';
 import { Args, splitCallArgs } from './args.js';
 import {
   EXTENSIONS,
@@ -168,6 +169,26 @@ function pyRange(...args: unknown[]): number[] {
   const count = Math.max(0, Math.ceil((stop - start) / step));
   if (count > 10_000_000) throw new TemplateError('range() too big');
   return Array.from({ length: count }, (_, i) => start + i * step);
+}
+
+function trailingNewlines(text: string): number {
+  let n = 0;
+  while (n < text.length && text[text.length - 1 - n] === '\n') n++;
+  return n;
+}
+
+/** Filters whose text Ansible never reads as a literal (its STRING_TYPE_FILTERS), when last in a lone expression. */
+const STRING_RESULT = /\|\s*(?:to_json|to_nice_json|to_yaml|to_nice_yaml)\s*(?:\([^()]*\))?\s*-?\}\}$/;
+
+/**
+ * Ansible's non-native templating: a result that reads `True`/`False` or starts with `[` or `{` and
+ * parses as a Python (or JSON) literal becomes that value, unless a string filter made it.
+ */
+function asLiteral(value: unknown, source: string): unknown {
+  if (typeof value !== 'string') return value;
+  if (!(value === 'True' || value === 'False' || value.startsWith('[') || value.startsWith('{'))) return value;
+  if (STRING_RESULT.test(source.trim())) return value;
+  return literalEval(value, { jsonNames: true });
 }
 
 class TemplarImpl implements Templar {
@@ -355,6 +376,16 @@ class TemplarImpl implements Templar {
 
   private templateString(source: string, vars: Record<string, unknown>): unknown {
     if (!isTemplate(source)) return source;
+    // As Ansible's templar: Jinja drops one trailing newline of the source, the result is read as a
+    // Python literal where it looks like one, and a text result gets back the newlines it lacks.
+    const body = source.replace(/(\r\n|\r|\n)$/, '');
+    const value = asLiteral(this.renderString(body, vars), body);
+    if (body === source || typeof value !== 'string') return value;
+    const missing = trailingNewlines(source) - trailingNewlines(value);
+    return missing > 0 ? value + '\n'.repeat(missing) : value;
+  }
+
+  private renderString(source: string, vars: Record<string, unknown>): unknown {
     const compiled = compile(source, 'string', STRING_PARSE, source);
     const context = new RenderContext(this.env, vars);
     try {
