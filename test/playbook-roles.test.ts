@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { findRole, loadPlaybook, loadRole, loadTaskFile, PlaybookError, resolveIncludeFile } from '../src/playbook/index.js';
 import type { BlockNode, IncludeNode, Node, Play, TaskNode } from '../src/playbook/model.js';
+import { playRoleVars, playRoles } from '../src/executor/play/play-roles.js';
 
 const FIX = 'test/fixtures/playbooks';
 const SITE = `${FIX}/roles-site`;
@@ -136,6 +137,20 @@ describe('import_playbook', () => {
 });
 
 describe('import_tasks and include_tasks', () => {
+  it("reads ansible-core 2.14's deprecated include: in tasks as import_tasks or include_tasks, with its warning", async () => {
+    const pb = await loadPlaybook(`${FIX}/legacy-include/site.yml`);
+    const [plain, looped, templated] = pb.plays[0]!.tasks;
+    expect(plain).toMatchObject({ kind: 'block' });
+    expect(names([plain!])).toEqual(['a step']);
+    expect(looped).toMatchObject({ kind: 'include', action: 'include_tasks' });
+    expect(templated).toMatchObject({ kind: 'include', action: 'include_tasks' });
+    expect(pb.warnings?.filter((w) => w.includes('"include" is deprecated')).map((w) => /Read as (\w+)/.exec(w)?.[1])).toEqual([
+      'import_tasks',
+      'include_tasks',
+      'include_tasks',
+    ]);
+  });
+
   it('import_tasks becomes a block carrying the import keywords; nested imports resolve from the importing file', async () => {
     const p = (await loadPlaybook(`${FIX}/imports/main.yml`)).plays[1]!;
     const setup = p.tasks[0] as BlockNode;
@@ -178,5 +193,17 @@ describe('import_tasks and include_tasks', () => {
     expect((inRole[0] as TaskNode).role).toBe(role);
     await expect(loadTaskFile(`${FIX}/bad/loop-a.yml`)).rejects.toThrow(PlaybookError);
     await expect(loadTaskFile(`${FIX}/nope.yml`)).rejects.toThrow(/the tasks file .*nope.yml could not be found/);
+  });
+});
+
+describe("the play's roles as every task sees them", () => {
+  it('merges the defaults and vars of roles:, their dependencies and import_role, dependencies first', async () => {
+    const p = await sitePlay();
+    expect(playRoles(p).map((r) => r.name)).toEqual(['base', 'common', 'web', 'web', 'handlers_only', 'localrole', 'dupok', 'dupok', 'extradep', 'extrarole', 'froms']);
+    const { defaults, vars } = playRoleVars(p);
+    expect(defaults).toMatchObject({ base_pkg: 'curl', from_a: 1, from_b: 2, shared: 'b', http_port: 80, froms_default: 'other' });
+    expect(vars).toMatchObject({ common_var: 2, froms_var: 'other' });
+    // include_role is dynamic: the role is not the play's before it runs.
+    expect(playRoles({ ...p, tasks: p.tasks.filter((n) => n.kind !== 'block') }).map((r) => r.name)).not.toContain('froms');
   });
 });

@@ -15,6 +15,7 @@ import { HostStates } from './host-state.js';
 import type { Runtime, StepAnswer } from './runtime.js';
 import type { Scope } from './scope.js';
 import type { TagFilter } from './runtime.js';
+import { playRoleVars } from './play-roles.js';
 import { truthy } from './task-runner.js';
 import { runHandlers, runNodes } from './walker.js';
 import { promptedVars, type Prompter } from './vars-prompt.js';
@@ -203,6 +204,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
             extraVars,
             playVars,
             varsFiles,
+            playRoles: playRoleVars(play),
             playbookVarsDir,
             playHosts: () => rt.batch.filter((h) => states.get(h).active),
             magic: {
@@ -211,7 +213,8 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
               ansible_diff_mode: !!options.diffMode,
               ansible_play_name: play.name,
               ansible_play_hosts_all: hosts,
-              ansible_version: { full: '2.16.0', major: 2, minor: 16, revision: 0, string: '2.16.0' },
+              // The Ansible fleet behaves as (docs/compat.md): playbooks that test ansible_version take 2.14's branch.
+              ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
               fleet_version: '0.1.0',
             },
           },

@@ -13,6 +13,8 @@ export interface VarSources {
   playVars: Vars;
   /** vars_files contents, in order. */
   varsFiles: Vars;
+  /** The defaults and vars of every role the play lists or imports (see play-roles.ts). */
+  playRoles?: { defaults: Vars; vars: Vars };
   /** group_vars/ and host_vars/ beside the playbook. */
   playbookVarsDir?: VarsDir;
   playHosts: () => string[];
@@ -89,12 +91,14 @@ function hostvarsProxy(src: VarSources): Vars {
 export function taskVars(src: VarSources, host: string, layers: TaskLayers): Vars {
   const state = src.states.get(host);
   const merged: Vars = {
+    ...(src.playRoles?.defaults ?? {}),
     ...(layers.role?.defaults ?? {}),
     ...hostVars(src.inventory, host),
     ...playbookDirVars(src.playbookVarsDir, src.inventory, host),
     ...factVars(state),
     ...src.playVars,
     ...src.varsFiles,
+    ...(src.playRoles?.vars ?? {}),
     ...(layers.role?.vars ?? {}),
     ...Object.assign({}, ...layers.scoped),
     ...state.includedVars,
