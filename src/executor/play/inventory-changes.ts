@@ -36,8 +36,25 @@ export function addHost(inv: Inventory, name: string, groups: readonly string[],
   return changed;
 }
 
-/** group_by: the host joins a group made from a fact, created under `parents` when new. */
-export function addToGroup(inv: Inventory, group: string, host: string, parents: readonly string[]): void {
-  const g = ensureGroup(inv, group, parents.length ? parents : ['all']);
-  if (!g.hosts.includes(host)) g.hosts.push(host);
+/**
+ * group_by: the host joins a group made from a fact, created under `parents` when new. Returns
+ * whether the inventory changed (the host joined, or the group got a new parent), as Ansible's.
+ */
+export function addToGroup(inv: Inventory, group: string, host: string, parents: readonly string[]): boolean {
+  const wanted = parents.length ? parents : ['all'];
+  const g = ensureGroup(inv, group, wanted);
+  let changed = false;
+  for (const parent of wanted) {
+    if (parent === group) continue;
+    const p = inv.groups.get(parent) ?? ensureGroup(inv, parent);
+    if (!p.children.includes(group)) {
+      p.children.push(group);
+      changed = true;
+    }
+  }
+  if (!g.hosts.includes(host)) {
+    g.hosts.push(host);
+    changed = true;
+  }
+  return changed;
 }

@@ -74,6 +74,41 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
   return taskVars(rt.vars, host, { ...layers, loop: { ...(layers.loop ?? {}), ...extra } });
 }
 
+/**
+ * changed_when and failed_when, as Ansible: changed_when applies to a failed result too; a condition
+ * that cannot be evaluated fails the task, its error in <changed|failed>_when_result, the rest kept.
+ */
+function judge(rt: Runtime, task: TaskNode, host: string, layers: TaskLayers, result: ModuleResult): void {
+  let judging: 'changed' | 'failed' = 'changed';
+  try {
+    if (task.changed_when) result.changed = rt.templar.conditional(task.changed_when, withResult(rt, host, layers, task, result));
+    judging = 'failed';
+    if (task.failed_when) {
+      const failed = rt.templar.conditional(task.failed_when, withResult(rt, host, layers, task, result));
+      result.failed = failed;
+      result.failed_when_result = failed;
+    }
+  } catch (error) {
+    result.failed = true;
+    result[`${judging}_when_result`] = error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * add_host and group_by change the in-memory inventory as soon as their result is in; `changed`
+ * says whether it did, then changed_when/failed_when judge that result again (Ansible's strategy).
+ */
+function changeInventory(rt: Runtime, task: TaskNode, host: string, layers: TaskLayers, result: ModuleResult): void {
+  if (result.failed || result.skipped) return;
+  const added = result.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
+  let changed: boolean;
+  if (added?.host_name) changed = addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {});
+  else if (typeof result.add_group === 'string') changed = addToGroup(rt.inventory, result.add_group, host, (result.parent_groups as string[] | undefined) ?? ['all']);
+  else return;
+  result.changed = changed;
+  judge(rt, task, host, layers, result);
+}
+
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
 async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
   let tc: TaskConnection, timeout: number | undefined, asyncSeconds: number | undefined, poll: number | undefined;
@@ -146,12 +181,8 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     }
     if (task.until) result.attempts = n;
     if (result.skipped) break;
-    if (task.changed_when && !result.failed) result.changed = rt.templar.conditional(task.changed_when, withResult(rt, host, layers, task, result));
-    if (task.failed_when) {
-      const failed = rt.templar.conditional(task.failed_when, withResult(rt, host, layers, task, result));
-      result.failed = failed;
-      result.failed_when_result = failed;
-    }
+    judge(rt, task, host, layers, result);
+    changeInventory(rt, task, host, layers, result);
     if (!task.until) break;
     if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
     if (n <= retries) {
@@ -297,14 +328,6 @@ function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleR
   const state = rt.states.get(host);
   if (task.register) state.setFacts[task.register] = markUnsafe(result);
   for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) applyFacts(rt.states.get(factsHost), task, r);
-  for (const r of [result, ...((result.results as ModuleResult[] | undefined) ?? [])]) {
-    const added = r.add_host as { host_name?: string; groups?: string[]; host_vars?: Vars } | undefined;
-    if (added?.host_name && !r.failed && addHost(rt.inventory, added.host_name, added.groups ?? [], added.host_vars ?? {})) {
-      r.changed = true;
-      result.changed = true;
-    }
-    if (typeof r.add_group === 'string' && !r.failed) addToGroup(rt.inventory, r.add_group, host, (r.parent_groups as string[] | undefined) ?? ['all']);
-  }
   if (result.changed && !result.failed && task.notify) {
     for (const name of task.notify) {
       const wanted = String(rt.templar.template(name, vars));
