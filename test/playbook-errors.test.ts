@@ -221,7 +221,7 @@ describe('playbook errors', () => {
       `${BAD}/misc.yml:34:3: gather_facts must be a boolean (true/false, yes/no) or a template, got string "maybe"`,
       `${BAD}/misc.yml:35:3: "when" is not a valid keyword for a play`,
       `${BAD}/misc.yml:37:7, task "import_playbook": import_playbook is only valid at the top level of a playbook, not in a list of tasks`,
-      `${BAD}/misc.yml:38:7, task "include": include was removed in ansible-core 2.16 and is not supported`,
+      `${BAD}/misc.yml:38:7, task "include": could not find the tasks file "old.yml" for import_tasks`,
     ]);
     // The loop over a mapping is that task's own problem: without --strict it fails only that task.
     expect((await problems('misc.yml')).filter((p) => p.includes('loop over a mapping'))).toEqual([]);

@@ -31,6 +31,7 @@ import {
 import type { BlockNode, CommonKeywords, IncludeNode, LoopControl, Node, TaskNode } from './model.js';
 import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, type Entry, type SourceFile, type YNode } from './yaml-source.js';
 import { KNOWN_MODULES } from './known-modules.js';
+import { LEGACY_INCLUDE_WARNING, isLegacyInclude, legacyTaskInclude, renameInclude } from './legacy-include.js';
 import { parseKv } from '../util/kv.js';
 
 function loopHint(lookup: string): string {
@@ -118,10 +119,12 @@ async function parseEntry(node: YNode, scope: FileScope, ctx: LoadCtx): Promise<
     c.error(`${pb.key} is only valid at the top level of a playbook, not in a list of tasks`, { pos: pb.pos, task: label, hint: 'use import_tasks or include_tasks for task files' });
     return [];
   }
-  const oldInclude = es.find((e) => e.key === 'include' || e.key === 'ansible.builtin.include');
+  const oldInclude = es.find((e) => isLegacyInclude(e.key));
   if (oldInclude) {
-    c.error('include was removed in ansible-core 2.16 and is not supported', { pos: oldInclude.pos, task: label, hint: 'use include_tasks (at run time) or import_tasks (at load time)' });
-    return [];
+    const action = legacyTaskInclude(js(src, oldInclude.value), keys);
+    c.warn(`${LEGACY_INCLUDE_WARNING} Read as ${action}.`, { pos: oldInclude.pos, task: label });
+    const renamed = renameInclude(es, action);
+    return parseInclude(renamed, renamed.filter((e) => includeAction(e.key)), node, scope, ctx, label);
   }
   const inc = es.filter((e) => includeAction(e.key));
   if (inc.length) return parseInclude(es, inc, node, scope, ctx, label);
