@@ -2,6 +2,7 @@
  * setup's fact parsing, from a captured run of the gathering script on a lab node
  * (fixtures/modules-core/facts-debian12-lab.txt) and from hand-made outputs of other systems.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bytesToHuman, factsScript, MARK, osFamily, parseFacts, parseKeyValueFile, resolveSubsets, splitSections } from '../src/modules/facts.js';
@@ -164,6 +165,26 @@ describe('facts from a Debian 12 lab node', () => {
     expect(factName('br-lan')).toBe('ansible_br_lan');
     expect(() => planSetup(setupParams({ gather_subset: 'bogus' }), { output: fixture })).toThrow(/Bad subset 'bogus'/);
     expect(planSetup(setupParams({}), { output: '', error: 'fact gathering failed' }).result).toMatchObject({ failed: true });
+  });
+});
+
+describe('python facts', () => {
+  it("the gathering script reports this machine's python3 as Ansible's collector does", () => {
+    const out = spawnSync('sh', ['-c', factsScript(new Set(['python']))], { encoding: 'utf8' }).stdout;
+    const own = spawnSync('python3', ['-c', 'import sys, os; print(sys.executable); print(*sys.version_info)'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const [major, minor, micro, releaselevel, serial] = own[1]!.split(' ');
+    const facts = parseFacts(out, new Set(['python']));
+    expect(facts.python).toEqual({
+      executable: own[0],
+      has_sslcontext: true,
+      type: 'cpython',
+      version: { major: Number(major), minor: Number(minor), micro: Number(micro), releaselevel, serial: Number(serial) },
+      version_info: [Number(major), Number(minor), Number(micro), releaselevel, Number(serial)],
+    });
+    expect(facts.python_version).toBe(`${major}.${minor}.${micro}`);
+  });
+  it('a host without any python has no python facts', () => {
+    expect(parseFacts(output({ python: '' }), new Set(['python']))).toEqual({});
   });
 });
 

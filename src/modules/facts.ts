@@ -26,7 +26,7 @@ export const MIN_SUBSET = [
   'user',
 ] as const;
 
-/** Subsets beyond `min`. fleet gathers nothing for caps, python, selinux and virtual (see docs/modules.md). */
+/** Subsets beyond `min`. fleet gathers nothing for caps, selinux and virtual (see docs/modules.md). */
 export const EXTRA_SUBSETS = ['hardware', 'network', 'virtual', 'loadavg'] as const;
 
 const ALL = new Set<string>([...MIN_SUBSET, ...EXTRA_SUBSETS]);
@@ -121,6 +121,14 @@ export function factsScript(selected: ReadonlySet<string>, options: { gatherTime
   if (has('user')) {
     s.push(`sec user; id -un; id -u; id -g; id -ru; id -rg; u=$(id -u); getent passwd "$u" 2>/dev/null || awk -F: -v u="$u" '$3==u {print; exit}' /etc/passwd`);
   }
+  if (has('python')) {
+    // One interpreter start without site (a few ms): the facts Ansible's python collector gives.
+    s.push(
+      `sec python; for p in python3 python /usr/libexec/platform-python; do if command -v $p >/dev/null 2>&1; then ` +
+        `$p -S -c 'import sys, importlib.util as u; v = sys.version_info; print(sys.executable); print(" ".join(str(x) for x in v)); ` +
+        `print(getattr(sys, "implementation", None) and sys.implementation.name or ""); print(u.find_spec("ssl") is not None)' 2>/dev/null; break; fi; done; :`,
+    );
+  }
   if (has('env')) s.push(`if env -0 >/dev/null 2>&1; then sec env0; env -0; else sec env; env; fi`);
   if (has('date_time')) s.push(`sec date; LC_ALL=C date '+%Y|%m|%d|%H|%M|%S|%w|%W|%s|%z|%Z|%A|%N'`);
   if (has('dns')) s.push(`f /etc/resolv.conf`);
@@ -161,6 +169,25 @@ export function factsScript(selected: ReadonlySet<string>, options: { gatherTime
   }
   s.push(`printf '\\n${MARK} end\\n'`);
   return s.join('\n');
+}
+
+/** `python` and `python_version` as Ansible's python collector, from the interpreter the node has. */
+export function pythonFacts(text: string | undefined): Facts {
+  const [executable, info, impl, ssl] = lines(text);
+  if (!executable || !info) return {};
+  const parts = info.split(' ');
+  const [major, minor, micro] = parts.slice(0, 3).map(Number) as [number, number, number];
+  const [releaselevel, serial] = [parts[3] ?? 'final', Number(parts[4] ?? 0)];
+  return {
+    python: {
+      executable,
+      has_sslcontext: ssl === 'True',
+      type: impl ?? '',
+      version: { major, minor, micro, releaselevel, serial },
+      version_info: [major, minor, micro, releaselevel, serial],
+    },
+    python_version: `${major}.${minor}.${micro}`,
+  };
 }
 
 /** Splits the script output into sections by name. */
@@ -843,6 +870,7 @@ export function parseFacts(out: string, selected: ReadonlySet<string>): Facts {
   if (has('pkg_mgr')) Object.assign(facts, pkgMgrFacts(sec, has('distribution') ? (facts.os_family as string) : osFamily(distributionFacts(sec).distribution as string)));
   if (has('service_mgr')) Object.assign(facts, serviceMgrFacts(sec));
   if (has('user')) Object.assign(facts, userFacts(sec));
+  if (has('python')) Object.assign(facts, pythonFacts(sec.get('python')));
   if (has('env')) Object.assign(facts, envFacts(sec));
   if (has('date_time')) Object.assign(facts, dateTimeFacts(sec));
   if (has('dns')) Object.assign(facts, dnsFacts(sec));
