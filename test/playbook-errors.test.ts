@@ -273,3 +273,22 @@ describe('modules Ansible has but fleet does not implement yet', () => {
     await expect(loadPlaybook(`${BAD}/unknown-module.yml`)).rejects.toThrow(/unknown module "shel"/);
   });
 });
+
+describe('modules a playbook or role ships itself (library/, action_plugins/)', () => {
+  const SITE = 'test/fixtures/playbooks/local-plugin/site.yml';
+  it("are the task's own problem, where Ansible would load them; a name found nowhere still refuses the run", async () => {
+    let error: unknown;
+    try {
+      await loadPlaybook(SITE);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PlaybookError);
+    const e = error as PlaybookError;
+    expect(e.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^unknown module "my_modul" \(did you mean "my_module"\?\)|^unknown module "my_modul"/)]);
+    expect(e.warnings).toEqual([
+      expect.stringMatching(/roles\/r\/tasks\/main\.yml:1.*will fail if it runs: module r_action is a plugin this playbook ships \(.*roles\/r\/action_plugins\/r_action\.py\)/),
+      expect.stringMatching(/site\.yml:6.*task "own module" will fail if it runs: module my_module is a plugin this playbook ships \(.*library\/my_module\.py\)/),
+    ]);
+  });
+});

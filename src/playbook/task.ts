@@ -31,6 +31,7 @@ import {
 import type { BlockNode, CommonKeywords, IncludeNode, LoopControl, Node, TaskNode } from './model.js';
 import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, type Entry, type SourceFile, type YNode } from './yaml-source.js';
 import { KNOWN_MODULES } from './known-modules.js';
+import { localPlugin } from './local-plugins.js';
 import { LEGACY_INCLUDE_WARNING, isLegacyInclude, legacyTaskInclude, renameInclude } from './legacy-include.js';
 import { parseKv } from '../util/kv.js';
 
@@ -282,7 +283,7 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
 
   // Which key is the module: the non-keyword key that names a module; a key closer to a keyword
   // than to any module is a misspelt keyword.
-  const modules = others.filter((e) => looksLikeModule(e.key));
+  const modules = others.filter((e) => looksLikeModule(e.key) || localPlugin(e.key, [scope.role?.path, scope.dir, ctx.playDir]));
   let rest = others.filter((e) => !modules.includes(e));
   if (!modules.length && !candidates.length) {
     const moduleish = rest.filter((e) => !PLAY_KEYWORDS.has(e.key) && !likelyKeywordTypo(e.key, allowed));
@@ -374,6 +375,16 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
   }
   task.moduleAs = moduleAs;
   const resolved = resolveModule(moduleAs);
+  const plugin = resolved.kind === 'unknown' ? localPlugin(moduleAs, [scope.role?.path, scope.dir, ctx.playDir]) : undefined;
+  if (plugin) {
+    task.args = { ...argsBase };
+    task.module = moduleAs;
+    task.unimplemented = true;
+    const message = `module ${moduleAs} is a plugin this playbook ships (${displayPath(plugin)}), which fleet cannot run: fleet runs its own modules, not Ansible's Python plugins`;
+    c.taskProblem(task, { message, hint: "the README's modules table lists fleet's modules" }, at);
+    if (scope.role) task.role = scope.role;
+    return task;
+  }
   if (resolved.kind === 'unknown') {
     c.error(`unknown module "${moduleAs}"${resolved.suggestion ? ` (did you mean "${resolved.suggestion}"?)` : ''}`, {
       ...at,
