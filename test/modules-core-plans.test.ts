@@ -267,7 +267,7 @@ describe('group_by, add_host', () => {
       changed: false,
       add_host: { host_name: 'web1', groups: ['a', 'b'], host_vars: { foo: 42, ansible_user: 'deploy' } },
     });
-    expect(planAddHost({ name: '10.0.0.5:2222', groups: ['g'] }).result.add_host).toEqual({ host_name: '10.0.0.5', groups: ['g'], host_vars: { ansible_port: 2222 } });
+    expect(planAddHost({ name: '10.0.0.5:2222', groups: ['g'] }).result.add_host).toEqual({ host_name: '10.0.0.5', groups: ['g'], host_vars: { ansible_ssh_port: 2222 } });
     expect(planAddHost({ name: 'h' }).result.add_host).toEqual({ host_name: 'h', groups: [], host_vars: {} });
     expect(planAddHost({ name: 'h', groups: 5 }).result).toMatchObject({ failed: true, msg: 'Groups must be specified as a list.' });
   });

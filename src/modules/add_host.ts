@@ -4,7 +4,7 @@ import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js'
 /**
  * add_host: adds a host (and groups) to the in-memory inventory for later plays. Returns
  * `add_host: { host_name, groups, host_vars }`; every argument that is not name/groups is a host
- * variable. `name:port` sets `ansible_port`. The executor applies it (once per task, not per host,
+ * variable. `name:port` sets `ansible_ssh_port`. The executor applies it (once per task, not per host,
  * as Ansible's bypass of the host loop) and sets `changed` when the inventory changed.
  */
 export type AddHostParams = { name: string; groups?: unknown } & Record<string, unknown>;
@@ -39,7 +39,8 @@ export function planAddHost(p: AddHostParams): ResultPlan {
   if (typeof list === 'string') return resultPlan({ changed: false, failed: true, msg: list });
   const { host, port } = splitHostPort(String(name));
   const host_vars: Record<string, unknown> = { ...vars };
-  if (port !== undefined) host_vars.ansible_port = port;
+  // ansible_ssh_port, as Ansible's add_host sets it (the connection reads either name).
+  if (port !== undefined) host_vars.ansible_ssh_port = port;
   return resultPlan({ changed: false, add_host: { host_name: host, groups: list, host_vars } });
 }
 
