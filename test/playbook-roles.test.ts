@@ -196,6 +196,13 @@ describe('import_tasks and include_tasks', () => {
   });
 });
 
+describe('a role importing itself', () => {
+  it('for another task file is no loop (as in Ansible)', async () => {
+    const p = (await loadPlaybook(`${FIX}/self-import/site.yml`)).plays[0]!;
+    expect(names(p.roles)).toEqual(['selfish : main task', 'selfish : other task']);
+  });
+});
+
 describe("the play's roles as every task sees them", () => {
   it('merges the defaults and vars of roles:, their dependencies and import_role, dependencies first', async () => {
     const p = await sitePlay();

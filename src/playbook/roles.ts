@@ -165,8 +165,10 @@ export async function loadRoleUse(use: RoleUse, ctx: LoadCtx): Promise<LoadedRol
   }
   const { path } = found;
   const name = found.name.includes('/') ? basename(found.name) : found.name;
-  if (ctx.roleChain.includes(path)) {
-    c.error(`role dependency loop: ${[...ctx.roleChain, path].map((p) => basename(p)).join(' -> ')}`, { ...at, hint: 'a role cannot depend on itself, directly or through other roles' });
+  // A role may import itself for another task file (Ansible's own tests do); the same file again is a loop.
+  const link = `${path}\u0000${use.from.tasks ?? ''}`;
+  if (ctx.roleChain.includes(link)) {
+    c.error(`role dependency loop: ${[...ctx.roleChain, link].map((p) => basename(p.split('\u0000')[0]!)).join(' -> ')}`, { ...at, hint: 'a role cannot depend on itself, directly or through other roles' });
     return undefined;
   }
   if (!ROLE_PARTS.some((p) => existsSync(join(path, p)))) {
@@ -186,7 +188,7 @@ export async function loadRoleUse(use: RoleUse, ctx: LoadCtx): Promise<LoadedRol
     params: { ...use.params },
     ...(meta.allowDuplicates ? { allow_duplicates: true } : {}),
   };
-  const chain = [...ctx.roleChain, path];
+  const chain = [...ctx.roleChain, link];
   const inner: LoadCtx = { ...ctx, roleChain: chain };
   const tasks: Node[] = [];
   const handlers: TaskNode[] = [];
