@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { ping } from '../src/modules/ping.js';
 import { runModule } from '../src/executor/run-module.js';
 import { getModule, parseArgString, validateParams, ModuleArgsError } from '../src/modules/index.js';
 import type { ModuleResult } from '../src/modules/index.js';
@@ -533,5 +534,14 @@ describe('helpers', () => {
     expect(fnmatch('ansible_eth0', 'ansible_[!e]*')).toBe(false);
     expect(fnmatch('ansible_a.b', 'ansible_a.b')).toBe(true);
     expect(fnmatch('ansible_axb', 'ansible_a.b')).toBe(false);
+  });
+});
+
+describe('ping', () => {
+  it("data=crash fails as Ansible's module does when it raises (its documented test hook)", async () => {
+    const r = await ping.apply({} as never, { data: 'crash' }, { actions: [] });
+    expect(r).toMatchObject({ failed: true, changed: false, rc: 1 });
+    expect(`${r.module_stdout}${r.module_stderr}`).toContain('Exception: boom');
+    expect(await ping.apply({} as never, { data: 'x' }, { actions: [] })).toEqual({ changed: false, ping: 'x' });
   });
 });

@@ -42,7 +42,6 @@ export interface IncludeVarsState {
 function optionsError(p: IncludeVarsParams): string | undefined {
   const file = p.file ?? p._raw_params;
   if (file !== undefined && p.dir !== undefined) return 'You are mixing file only and dir only arguments, these are incompatible';
-  if (file === undefined && p.dir === undefined) return 'include_vars: give a file (free-form or file:) or a dir:';
   if (p.dir === undefined && (p.files_matching !== undefined || p.ignore_files.length || p.depth !== 0)) {
     return 'You are mixing file only and dir only arguments, these are incompatible';
   }
@@ -116,7 +115,9 @@ function probe(ctx: ModuleContext, p: IncludeVarsParams): IncludeVarsState {
     const loaded = files.map(readVarsFile);
     return error ? { files: loaded, error } : { files: loaded };
   }
-  const file = (p.file ?? p._raw_params)!.trim();
+  const file = (p.file ?? p._raw_params ?? '').trim();
+  // Ansible's message for no file at all (a first_found lookup with errors='ignore' that found none).
+  if (!file) return { files: [], error: 'Could not find file on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option' };
   const found = findLocal(ctx.searchPaths, 'vars', file);
   if (!found.path) return { files: [], error: `Could not find or access '${file}'\nSearched in:\n${found.tried.map((t) => `\t${t}`).join('\n')}` };
   return { files: [readVarsFile(found.path)] };

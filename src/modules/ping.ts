@@ -9,7 +9,17 @@ export const ping: ModuleDefinition<{ data: string }, { ok: boolean }, never> = 
   probe: async (ctx) => ({ ok: (await ctx.run('echo pong')).stdout.toString().trim() === 'pong' }),
   plan: () => ({ actions: [] }),
   apply: async (_ctx, p) => {
-    if (p.data === 'crash') return { changed: false, failed: true, msg: 'boom (data=crash)' };
+    // Ansible's documented `data: crash`: the module raises, and the result is a module failure.
+    if (p.data === 'crash') {
+      return {
+        changed: false,
+        failed: true,
+        msg: 'MODULE FAILURE\nSee stdout/stderr for the exact error',
+        module_stdout: '',
+        module_stderr: 'Traceback (most recent call last):\n  File "ping", in main\nException: boom\n',
+        rc: 1,
+      };
+    }
     return { changed: false, ping: p.data };
   },
 };
