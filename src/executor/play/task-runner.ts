@@ -135,7 +135,9 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     rt.play.dir,
   ];
 
-  const retries = task.until ? Math.max(0, Number(rt.templar.template(task.retries ?? 3, vars))) : 0;
+  // Ansible's count: retries N (3 when not given) makes N+1 attempts, 0 or less makes one.
+  const asked = task.until ? Number(rt.templar.template(task.retries ?? 3, vars)) : 0;
+  const attempts = !task.until || asked <= 0 ? 1 : asked + 1;
   const delay = Number(rt.templar.template(task.delay ?? 5, vars));
   let result: ModuleResult = { changed: false };
   const run = ({ module, params }: ReturnType<typeof taskModule>, connection: Connection, deadline?: number): Promise<ModuleResult> =>
@@ -157,7 +159,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       predicted: { ...rt.states.get(target).predicted, remember: (p: Predicted) => rt.states.get(target).remember(p) },
       renderTemplate: (text, o) => rt.templar.renderText(text, o.extraVars ? overlayVars(vars, o.extraVars) : vars, o),
     });
-  for (let n = 1; n <= retries + 1; n++) {
+  for (let n = 1; n <= attempts; n++) {
     try {
       // Inside the retry loop: a task that cannot run its module fails like a module that failed,
       // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
@@ -185,10 +187,13 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     changeInventory(rt, task, host, layers, result);
     if (!task.until) break;
     if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
-    if (n <= retries) {
-      rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: retries + 1 - n, result, at: Date.now() });
+    if (n < attempts) {
+      result.retries = attempts;
+      rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: attempts - n, result, at: Date.now() });
       await sleep(delay * 1000, rt.signal);
     } else {
+      // Out of attempts: Ansible reports one fewer than were made.
+      result.attempts = attempts - 1;
       result.failed = true;
     }
   }
