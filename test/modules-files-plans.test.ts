@@ -1,7 +1,7 @@
 /** The pure halves of file, copy and template: parseMode, attrChanges, probe parsing and plans. */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentText, planCopy, type CopyParams, type CopyState } from '../src/modules/copy.js';
@@ -215,10 +215,16 @@ describe('template on the controller', () => {
   it('finds the template in templates/, passes the options and template_* variables', () => {
     let seen: Parameters<NonNullable<ModuleContext['renderTemplate']>>[1] | undefined;
     const r = renderTemplateFile(ctx((text, o) => ((seen = o), text.replace('{{ template_host }}', String(o.extraVars?.template_host)))), tp({ lstrip_blocks: true, newline_sequence: '\r\n' }));
-    expect(r.text).toBe('host=node9\r\n');
+    expect(r.text).toBe(`host=${hostname()}\r\n`);
     expect(seen).toMatchObject({ fileName: join(FIX, 'templates/t.j2'), trimBlocks: true, lstripBlocks: true });
-    expect(seen?.extraVars).toMatchObject({ template_host: 'node9', template_path: 't.j2', template_fullpath: join(FIX, 'templates/t.j2'), ansible_managed: 'Ansible managed' });
+    expect(seen?.extraVars).toMatchObject({ template_host: hostname(), template_path: 't.j2', template_fullpath: join(FIX, 'templates/t.j2'), ansible_managed: 'Ansible managed' });
     expect(String(templateVars(ctx(), tp({}), '/x').template_run_date)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    // The template file's owner and modification time, as Ansible's action reads them on the controller.
+    const file = join(FIX, 'templates/t.j2');
+    const own = templateVars(ctx(), tp({}), file);
+    expect(own.template_uid).toBe(spawnSync('stat', ['-c', '%U', file], { encoding: 'utf8' }).stdout.trim());
+    expect(own.template_mtime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    expect(own.template_mtime).toBe(String(templateVars(ctx(), tp({}), file).template_mtime));
   });
   it('a missing template lists where it looked', () => {
     expect(() => renderTemplateFile(ctx((t) => t), tp({ src: 'nope.j2' }))).toThrow(/Could not find or access 'nope.j2'/);

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { basename } from 'node:path';
 import type { ModuleContext, ModuleDefinition } from './types.js';
 import { copy, planCopy, probeSingle, type CopyAction, type CopyParams, type CopyState } from './copy.js';
@@ -55,23 +55,49 @@ function asCopy(p: TemplateParams): CopyParams {
 
 /** The variables Ansible's template action adds for the template. */
 export function templateVars(ctx: Pick<ModuleContext, 'host' | 'vars'>, p: TemplateParams, fullpath: string): Record<string, unknown> {
-  let uid: string;
+  let owner: number | undefined;
+  let mtime: Date | undefined;
   try {
-    uid = userInfo().username;
+    const st = statSync(fullpath);
+    owner = st.uid;
+    mtime = st.mtime;
   } catch {
-    uid = String(process.getuid?.() ?? '');
+    // a template given by content only (tests); Ansible always has the file
   }
   const vars = ctx.vars ?? {};
   const managed = Object.hasOwn(vars, 'ansible_managed') ? vars.ansible_managed : DEFAULT_MANAGED;
+  // As Ansible's template action, which runs on the controller: its host name, the file's owner and time.
   return {
-    template_host: ctx.host,
+    template_host: hostname(),
     template_path: p.src,
     template_fullpath: fullpath,
     template_destpath: p.dest,
-    template_uid: uid,
+    template_uid: owner === undefined ? currentUser() : userName(owner),
+    ...(mtime ? { template_mtime: pyNow(mtime) } : {}),
     template_run_date: pyNow(),
     ansible_managed: managed,
   };
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? '');
+  }
+}
+
+/** The login name of a uid on this machine (pwd.getpwuid), else the number. */
+function userName(uid: number): string {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [name, , id] = line.split(':');
+      if (name && Number(id) === uid) return name;
+    }
+  } catch {
+    // no passwd file: the number, as Ansible does when the uid has no name
+  }
+  return String(uid);
 }
 
 /** Renders the template on the controller (text), with newline_sequence applied. */
