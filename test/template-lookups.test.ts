@@ -255,3 +255,21 @@ describe('as the lookup_* integration targets of Ansible 2.14 check them', () =>
     expect(fails("query('together')")).toContain('with_together requires at least one element in each list');
   });
 });
+
+// The cases of Ansible 2.14's lookup_varnames target, with the values ansible-playbook gave.
+describe('varnames', () => {
+  const vars = { qz_1: 'hello', qz_2: 'world', qa_1: "I won't show", qz_: "I won't show either" };
+  it('names the variables a Python regex finds (re.search), term after term', () => {
+    expect(e("lookup('varnames', '^qz_.+', wantlist=True)", vars)).toEqual(['qz_1', 'qz_2']);
+    expect(e("lookup('varnames', '^qz_.+', '^qa.*', wantlist=True)", vars)).toEqual(['qz_1', 'qz_2', 'qa_1']);
+    expect(e("lookup('varnames', '^q.*_\\\\d')", vars)).toBe('qz_1,qz_2,qa_1');
+    expect(e("lookup('varnames', '_2$', wantlist=True)", vars)).toEqual(['qz_2']);
+    expect(e("lookup('varnames', '^doesnotexist.*', wantlist=True)", vars)).toEqual([]);
+  });
+  it('fails as Ansible on a term that is no string or no regex', () => {
+    expect(fails("lookup('varnames', True, wantlist=True)", vars)).toContain('Invalid setting identifier');
+    const bad = fails("lookup('varnames', '*', wantlist=True)", vars);
+    expect(bad).toContain('Unable to use');
+    expect(bad).toContain('nothing to repeat');
+  });
+});

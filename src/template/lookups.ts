@@ -1,6 +1,6 @@
 /**
  * Ansible's lookup plugins, run on the controller: file, env, template, pipe, lines, fileglob,
- * vars, inventory_hostnames here; password, sequence, first_found and the data lookups of `with_*`
+ * vars, varnames, inventory_hostnames here; password, sequence, first_found and the data lookups of `with_*`
  * loops (items, list, dict, nested, together, indexed_items, subelements...) in their own files.
  * Each returns a list; lookup() joins it, query() returns it.
  */
@@ -19,6 +19,7 @@ import { PASSWORD_LOOKUP } from './lookup-password.js';
 import { findFile, taskSearchPath } from './lookup-paths.js';
 import { SEQUENCE_LOOKUP } from './lookup-sequence.js';
 import { isDict, pyRepr, pyStr, truthy } from './python.js';
+import { pyRegex } from './pyregex.js';
 import type { CallContext, LookupDef } from './types.js';
 import { Undefined } from './undefined.js';
 
@@ -144,6 +145,26 @@ function varsLookup(terms: unknown[], kwargs: Kwargs, ctx: CallContext): unknown
   });
 }
 
+/** varnames: the names of the variables that a Python regex (re.search) matches, in order, each term in turn. */
+function varnamesLookup(terms: unknown[], _kwargs: Kwargs, ctx: CallContext): unknown[] {
+  const names = ctx.variableNames?.() ?? [];
+  const out: string[] = [];
+  for (const term of terms) {
+    if (term instanceof Undefined) throw term.error();
+    if (typeof term !== 'string') throw new TemplateError(`Invalid setting identifier, "${pyStr(term)}" is not a string, it is a ${pyTypeClass(term)}`);
+    let re: RegExp;
+    try {
+      re = pyRegex(term);
+    } catch (err) {
+      // The reason as Python words it ("nothing to repeat"), not JavaScript's "Invalid regular expression: /*/: Nothing to repeat".
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/^.*: /, '');
+      throw new TemplateError(`Unable to use "${term}" as a search parameter: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`);
+    }
+    for (const name of names) if (re.test(name)) out.push(name);
+  }
+  return out;
+}
+
 function pyTypeClass(value: unknown): string {
   const name = typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : typeof value === 'boolean' ? 'bool' : Array.isArray(value) ? 'list' : isDict(value) ? 'dict' : 'NoneType';
   return `<class '${name}'>`;
@@ -214,6 +235,7 @@ const LOOKUPS: Record<string, LookupDef> = {
   sequence: SEQUENCE_LOOKUP,
   first_found: FIRST_FOUND_LOOKUP,
   vars: { fn: varsLookup },
+  varnames: { fn: varnamesLookup },
   inventory_hostnames: { fn: inventoryHostnames },
 };
 

@@ -289,6 +289,12 @@ class TemplarImpl implements Templar {
         const value = typeof context.lookup === 'function' ? context.lookup(name) : templar.varsOf(context)[name];
         return value === undefined ? new Undefined(name) : value;
       },
+      variableNames() {
+        const vars = templar.varsOf(context);
+        const names: string[] = [];
+        for (const name in vars) names.push(name);
+        return names;
+      },
       filter: applyFilter,
       test: applyTest,
       hasFilter: (name) => FILTERS.has(name),

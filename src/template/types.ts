@@ -12,6 +12,8 @@ export interface CallContext {
   readonly searchPaths: readonly string[];
   /** A variable as the template sees it (an Undefined when it is not defined). */
   variable(name: string): unknown;
+  /** The names of every variable the template sees (the varnames lookup). */
+  variableNames?(): string[];
   /** Apply another filter (map, select...). */
   filter(name: string, input: unknown, positional?: unknown[], kwargs?: Record<string, unknown>): unknown;
   /** Apply a test (select, selectattr...). */
