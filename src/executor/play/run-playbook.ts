@@ -18,6 +18,7 @@ import type { TagFilter } from './runtime.js';
 import { truthy } from './task-runner.js';
 import { runHandlers, runNodes } from './walker.js';
 import { promptedVars, type Prompter } from './vars-prompt.js';
+import { VERSION_VARS } from './vars.js';
 
 export interface PlaybookOptions {
   playbooks: Playbook[];
@@ -211,8 +212,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
               ansible_diff_mode: !!options.diffMode,
               ansible_play_name: play.name,
               ansible_play_hosts_all: hosts,
-              ansible_version: { full: '2.16.0', major: 2, minor: 16, revision: 0, string: '2.16.0' },
-              fleet_version: '0.1.0',
+              ...VERSION_VARS,
             },
           },
         };

@@ -4,6 +4,12 @@ import type { RoleRef } from '../../playbook/model.js';
 import { lazyVars, OMIT, type Templar } from '../../template/index.js';
 import type { HostState, HostStates } from './host-state.js';
 
+/** The version magic variables every play (and ad-hoc run) sees. */
+export const VERSION_VARS: Vars = {
+  ansible_version: { full: '2.16.0', major: 2, minor: 16, revision: 0, string: '2.16.0' },
+  fleet_version: '0.1.0',
+};
+
 /** Everything a play knows that variables are made from. */
 export interface VarSources {
   inventory: Inventory;
