@@ -92,7 +92,8 @@ export async function runAdhoc(options: AdhocOptions): Promise<AdhocSummary> {
   }
   const { hosts, unmatched } = selectHosts(options.inventory, options.pattern, options.limit ?? [], { cwd: options.cwd });
   for (const part of unmatched) options.onEvent({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${part}` });
-  if (hosts.length === 0) options.onEvent({ type: 'warning', message: 'No hosts matched, nothing to do' });
+  // As ansible: an inventory without hosts was warned about when loaded, and is not warned about again.
+  if (hosts.length === 0 && options.inventory.hosts.size > 0) options.onEvent({ type: 'warning', message: 'No hosts matched, nothing to do' });
   const cwd = options.cwd ?? process.cwd();
   const sources = await adhocVarSources(options, hosts, cwd);
   const searchPaths = [join(cwd, 'files'), join(cwd, 'templates'), cwd];
