@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +13,9 @@ interface Run {
   stderr: string;
 }
 
-function fleet(args: string[], input?: string): Promise<Run> {
+function fleet(args: string[], input?: string, cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20, ...(cwd ? { cwd } : {}) }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
     child.stdin?.end(input ?? '');
@@ -105,6 +105,36 @@ describe('fleet run on the lab', () => {
     expect(doc.host.hosts).toEqual(['node1']);
     expect(doc.clients.hosts).toEqual(['node2', 'node3', 'node4', 'node5']);
     expect(doc._meta.hostvars.node3.ansible_host).toBe(lab().nodes[2]!.address);
+  });
+
+  it('templates -a per host with extra vars, -e @file, inventory, group_vars/host_vars and magic vars', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-cli-'));
+    const inv = join(dir, 'inventory', 'hosts.ini');
+    mkdirSync(join(dir, 'inventory', 'group_vars'), { recursive: true });
+    mkdirSync(join(dir, 'host_vars'));
+    writeFileSync(inv, readFileSync(lab().inventoryPath, 'utf8').replace(/^(node2 .*)$/m, '$1 inline=i2'));
+    writeFileSync(join(dir, 'inventory', 'group_vars', 'clients.yml'), 'role: client\n');
+    // host_vars beside the current directory, as `ansible` reads them (its playbook dir is the cwd).
+    writeFileSync(join(dir, 'host_vars', 'node2.yml'), 'own: "{{ inventory_hostname_short }}-own"\n');
+    writeFileSync(join(dir, 'extra.yml'), 'from_file: f\n');
+    const args = ['run', 'clients', '-i', inv, '-e', 'x=1', '-e', '@extra.yml', '-m', 'shell'];
+    const r = await fleet([...args, '-a', 'echo {{ inventory_hostname }} {{ x }} {{ from_file }} {{ role }} {{ group_names | join(",") }} {{ inline | default("-") }}'], undefined, dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const host of ['node2', 'node3', 'node4', 'node5']) {
+      expect(r.stdout).toContain(`${host} | CHANGED | rc=0 >>\n${host} 1 f client clients ${host === 'node2' ? 'i2' : '-'}\n`);
+    }
+
+    // A variable only node2 has: node2 goes on, every other host fails alone, as under ansible (rc=-1, exit 2).
+    const undef = await fleet([...args, '-a', 'echo {{ own }}'], undefined, dir);
+    expect(undef.code).toBe(2);
+    expect(undef.stdout).toContain('node2 | CHANGED | rc=0 >>\nnode2-own\n');
+    const failed = [...undef.stdout.matchAll(/^(node\d) \| FAILED \| rc=-1 >>\n'own' is undefined/gm)].map((m) => m[1]);
+    expect(failed.sort()).toEqual(['node3', 'node4', 'node5']);
+
+    // debug shows its msg alone: no internal keys, no changed/failed.
+    const dbg = await fleet(['run', 'node3', '-i', inv, '-m', 'debug', '-a', 'msg="{{ inventory_hostname }} {{ ansible_play_hosts }} {{ playbook_dir }}"'], undefined, dir);
+    expect(dbg.code, dbg.stderr).toBe(0);
+    expect(dbg.stdout).toBe(`node3 | SUCCESS => {\n    "msg": "node3 ['node3'] ${dir}"\n}\n`);
   });
 
   it('rejects an unknown module before touching any host, suggesting the closest', async () => {

@@ -180,6 +180,51 @@ describe('inventory from the config: flag over env over file', () => {
   });
 });
 
+describe('no inventory parsed', () => {
+  const EMPTY = "[WARNING]: provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'";
+  const NONE = '[WARNING]: No inventory was parsed, only implicit localhost is available';
+
+  it("warns as Ansible when no inventory is given or configured, for fleet play and fleet run, and goes on", async () => {
+    const d = dirs();
+    writeFileSync(join(d.cwd, 'site.yml'), '- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: { msg: never }\n');
+    const play = await fleet(['play', 'site.yml'], d);
+    expect(play.code, play.stderr).toBe(0);
+    expect(play.stderr.trim().split('\n')).toEqual([NONE, EMPTY]);
+    expect(play.stdout).toMatch(/skipping: no hosts matched/);
+    const adhoc = await fleet(['run', 'all', '-m', 'ping'], d);
+    expect(adhoc.code, adhoc.stderr).toBe(0);
+    expect(adhoc.stderr.trim().split('\n')).toEqual([NONE, EMPTY]);
+    expect(adhoc.stdout).toBe('');
+    // The implicit localhost is there by name, and then the empty-inventory warning is not.
+    const local = await fleet(['run', 'localhost', '-m', 'ping'], d);
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stderr.trim().split('\n')).toEqual([NONE]);
+    expect(local.stdout).toMatch(/^localhost \| SUCCESS => /);
+    if (haveAnsibleConfig()) {
+      // Ansible wraps its warnings at the terminal's width; fleet does not.
+      const ansible = await run('ansible-playbook', ['site.yml'], d);
+      expect(ansible.stderr.replace(/\n(?!\[)/g, ' ').trim().split('\n')).toEqual([NONE, EMPTY]);
+    }
+  });
+
+  it('warns that a missing -i or configured inventory cannot be parsed, by its absolute path', async () => {
+    const d = dirs();
+    writeFileSync(join(d.cwd, 'site.yml'), '- hosts: all\n  gather_facts: false\n  tasks: []\n');
+    const unable = `[WARNING]: Unable to parse ${join(d.cwd, 'missing.ini')} as an inventory source`;
+    const flag = await fleet(['play', '-i', 'missing.ini', 'site.yml'], d);
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.stderr.trim().split('\n')).toEqual([unable, NONE, EMPTY]);
+    writeFileSync(join(d.cwd, 'ansible.cfg'), '[defaults]\ninventory = missing.ini\n');
+    const configured = await fleet(['run', 'all', '-a', 'true'], d);
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(configured.stderr.trim().split('\n')).toEqual([unable, NONE, EMPTY]);
+    if (haveAnsibleConfig()) {
+      const ansible = await run('ansible', ['all', '-a', 'true'], d);
+      expect(ansible.stderr.replace(/\n(?!\[)/g, ' ').trim().split('\n')).toEqual([unable, NONE, EMPTY]);
+    }
+  });
+});
+
 describe('play settings from the config, on the local host', () => {
   it('finds roles in roles_path, relative to the config file, and says which config file it used with -v', async () => {
     const d = dirs();

@@ -2,8 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InventoryError } from '../src/errors.js';
-import { groupHosts, hostVars, loadInventory, matchHosts } from '../src/inventory/index.js';
+import { NO_INVENTORY_PARSED, emptyInventoryWarning, groupHosts, hostVars, loadInventory, matchHosts } from '../src/inventory/index.js';
 import { isIgnoredInventoryEntry } from '../src/inventory/load.js';
 
 const FIX = join(import.meta.dirname, 'fixtures/inventory');
@@ -59,13 +58,32 @@ describe('inventory sources', () => {
     expect(inv.hosts.has('jumpbox')).toBe(true);
   });
 
-  it('fails clearly on a source that does not exist', async () => {
-    const err = await loadInventory(['no/such/inventory.ini'], { cwd: FIX }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InventoryError);
-    const e = err as InventoryError;
-    expect(e.message).toBe('inventory source not found: no/such/inventory.ini');
-    expect(e.context.file).toBe(join(FIX, 'no/such/inventory.ini'));
-    expect(e.describe()).toMatch(/hint: give -i an inventory file/);
+  it('warns as Ansible about a source that does not exist, or a directory with nothing in it, and reads the others', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'fleet-inv-empty-'));
+    const inv = await loadInventory(['no/such/inventory.ini', empty, 'ini/hosts.ini'], { cwd: FIX });
+    expect(inv.hosts.has('jumpbox')).toBe(true);
+    expect(inv.warnings).toEqual([`Unable to parse ${join(FIX, 'no/such/inventory.ini')} as an inventory source`, `Unable to parse ${empty} as an inventory source`]);
+  });
+
+  it('warns that only the implicit localhost is there when no source was parsed', async () => {
+    const none = await loadInventory([], { cwd: FIX });
+    expect(none.warnings).toEqual([NO_INVENTORY_PARSED]);
+    expect(none.hosts.size).toBe(0);
+    const missing = await loadInventory(['/no/such/inv'], { cwd: FIX });
+    expect(missing.warnings).toEqual(['Unable to parse /no/such/inv as an inventory source', 'No inventory was parsed, only implicit localhost is available']);
+    // The implicit localhost is still there by name.
+    expect(matchHosts(missing, 'localhost').hosts).toEqual(['localhost']);
+    // A host list is a parsed source, even of one host.
+    expect((await loadInventory(['localhost,'], { cwd: FIX })).warnings).toEqual([]);
+  });
+
+  it("adds Ansible's empty-inventory warning for any pattern but a localhost name", async () => {
+    const none = await loadInventory([], { cwd: FIX });
+    expect(emptyInventoryWarning(none, 'all')).toBe("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'");
+    expect(emptyInventoryWarning(none, 'web')).not.toBeNull();
+    expect(emptyInventoryWarning(none, 'localhost')).toBeNull();
+    expect(emptyInventoryWarning(none, '127.0.0.1')).toBeNull();
+    expect(emptyInventoryWarning(await loadInventory(['ini/hosts.ini'], { cwd: FIX }), 'all')).toBeNull();
   });
 
   it('with no sources has no hosts; only the implicit localhost can be named', async () => {

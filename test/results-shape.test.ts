@@ -1,11 +1,13 @@
 /**
  * Results registered as Ansible 2.14 registers them: command/shell in check mode, creates/removes,
- * cmd as a list, Ansible's time stamps, `failed` always present, stdout_lines, a skipped result not
+ * cmd as a list (one string for a program that cannot start), Ansible's time stamps to the
+ * microsecond, `failed` always present, stdout_lines as Python's splitlines, raw's own shape, a skipped result not
  * judged by failed_when, include_vars' `message`, known_hosts' `diff` as one mapping.
  */
 import { describe, expect, it } from 'vitest';
 import { validateParams } from '../src/modules/index.js';
-import { command, shell, type CommandParams } from '../src/modules/command.js';
+import { command, raw, shell, type CommandParams } from '../src/modules/command.js';
+import { splitlines } from '../src/modules/util/splitlines.js';
 import { useLab } from './helpers/lab.js';
 import { play, playbookWriter, resultOf } from './helpers/play.js';
 
@@ -45,6 +47,19 @@ describe('command and shell plans: what check mode and a held condition report',
     expect(removed.result).toMatchObject({ cmd: 'rm /todo', stdout: 'skipped, since /todo does not exist', msg: "Did not run command since '/todo' does not exist" });
   });
 
+  it('raw is skipped in check mode, as Ansible\'s raw action', () => {
+    const plan = raw.plan(params(raw, { _raw_params: 'echo x' }), {});
+    expect(plan.checkResult).toEqual({ changed: false, skipped: true });
+  });
+
+  it("splits stdout_lines as Python's splitlines", () => {
+    expect(splitlines('')).toEqual([]);
+    expect(splitlines('a\n')).toEqual(['a']);
+    expect(splitlines('a\n\n')).toEqual(['a', '']);
+    expect(splitlines('a\r\nb\rc\vd\u2028e')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(splitlines('\n')).toEqual(['']);
+  });
+
   it("shell's cmd is its text; command's is its words", () => {
     expect(shell.plan(params(shell, { _raw_params: 'echo hi; echo err >&2' }), {}).result).toEqual({ cmd: 'echo hi; echo err >&2' });
     expect(command.plan(params(command, { cmd: "printf '%s\\n' x" }), {}).result).toEqual({ cmd: ['printf', '%s\\n', 'x'] });
@@ -78,6 +93,17 @@ describe('registered results on a lab node', () => {
       include_vars: {file: /nonexistent/vars.yml}
       ignore_errors: true
       register: iv
+    - name: missing program
+      command: /nonexistent/prog "a b"
+      ignore_errors: true
+      register: missing
+    - name: raw
+      raw: printf 'one\\r\\ntwo\\n'; exit 3
+      ignore_errors: true
+      register: rawr
+    - name: lines
+      shell: printf 'a\\rb\\r\\nc'
+      register: lines
     - name: key
       known_hosts: {path: /tmp/fleet-kh-shape, name: example.org, key: "example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"}
       diff: true
@@ -104,6 +130,16 @@ describe('registered results on a lab node', () => {
     expect(cmd.delta).toMatch(/^0:00:\d\d\.\d{6}$/);
     expect(resultOf(run, 'shell', 'node1')).toMatchObject({ cmd: 'echo out; echo err >&2', stdout_lines: ['out'], stderr_lines: ['err'] });
     expect(resultOf(run, 'judged', 'node1')).toMatchObject({ status: 'failed', failed: true, failed_when_result: true });
+    // To the microsecond, as Ansible's (not milliseconds padded with 000): one in a million would end in 000 three times.
+    const stamps = ['cmd', 'shell', 'lines'].map((t) => resultOf(run, t, 'node1')).map((r) => String(r.delta));
+    expect(stamps.every((d) => d.endsWith('000')), stamps.join(' ')).toBe(false);
+    // A program that cannot start: cmd is the words as one shell-quoted string (Ansible's run_command).
+    expect(resultOf(run, 'missing program', 'node1')).toMatchObject({ status: 'failed', cmd: "/nonexistent/prog 'a b'", rc: 2, msg: "[Errno 2] No such file or directory: b'/nonexistent/prog'" });
+    // raw is the connection's result: no cmd, times or msg unless it failed; lines as Python's splitlines.
+    const rawr = resultOf(run, 'raw', 'node1');
+    expect(rawr).toMatchObject({ status: 'failed', rc: 3, stdout: 'one\r\ntwo\n', stdout_lines: ['one', 'two'], stderr_lines: [], msg: 'non-zero return code' });
+    for (const k of ['cmd', 'start', 'end', 'delta']) expect(rawr).not.toHaveProperty(k);
+    expect(resultOf(run, 'lines', 'node1')).toMatchObject({ stdout: 'a\rb\r\nc', stdout_lines: ['a', 'b', 'c'] });
     const iv = resultOf(run, 'vars', 'node1');
     expect(iv.status).toBe('failed');
     expect(iv).not.toHaveProperty('msg');

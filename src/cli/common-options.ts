@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadInventory } from '../inventory/index.js';
+import { emptyInventoryWarning, loadInventory } from '../inventory/index.js';
 import type { Inventory, Vars } from '../inventory/model.js';
 import { askPassphraseUpFront, parseHostKeyChecking, type ConnectionOverrides } from '../executor/connection-spec.js';
 import { mergeExtraVars } from './extra-vars.js';
@@ -84,9 +84,15 @@ export function configBanner(config: FleetConfig): string {
   return config.file ? `Using ${config.file} as config file\n` : 'No config file found; using defaults\n';
 }
 
-export async function loadFromFlags(flags: CommonFlags): Promise<{ inventory: Inventory; extraVars: Vars }> {
+/**
+ * The inventory and extra vars of the flags; the inventory's warnings go to stderr, and, given the
+ * host pattern the command targets (a play's is `all`), Ansible's warning for an inventory without hosts.
+ */
+export async function loadFromFlags(flags: CommonFlags, pattern?: string): Promise<{ inventory: Inventory; extraVars: Vars }> {
   const extraVars = mergeExtraVars(flags.extraVars);
   const inventory = await loadInventory(flags.inventory, { cwd: process.cwd() });
+  const empty = pattern === undefined ? null : emptyInventoryWarning(inventory, pattern);
+  for (const w of [...(inventory.warnings ?? []), ...(empty ? [empty] : [])]) process.stderr.write(`[WARNING]: ${w}\n`);
   return { inventory, extraVars };
 }
 

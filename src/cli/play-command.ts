@@ -149,9 +149,10 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       );
       return;
     }
-    const { inventory, extraVars } = await loadFromFlags(flags);
-    if (flags.limit.length) {
-      // As ansible-playbook: a --limit that leaves no host at all stops before any play.
+    const { inventory, extraVars } = await loadFromFlags(flags, 'all');
+    if (flags.limit.length && inventory.hosts.size > 0) {
+      // As ansible-playbook: a --limit that leaves no host at all stops before any play (an
+      // inventory without hosts has been warned about already).
       const limited = selectHosts(inventory, 'all', flags.limit, { cwd: process.cwd() });
       if (!limited.hosts.length) {
         for (const part of limited.unmatched) warn(`Could not match supplied host pattern, ignoring: ${part}`);

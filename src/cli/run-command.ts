@@ -29,7 +29,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   cmd.action(async (pattern: string, flags: RunFlags) => {
     const config = loadConfigInto(flags);
     if (flags.verbose > 0 && flags.output !== 'json') process.stdout.write(configBanner(config));
-    const { inventory, extraVars } = await loadFromFlags(flags);
+    const { inventory, extraVars } = await loadFromFlags(flags, pattern);
     const connection = await connectionOverrides(flags);
     const onEvent =
       flags.output === 'json'

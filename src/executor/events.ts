@@ -48,7 +48,7 @@ export type FleetEvent =
       result: ModuleResult;
       /** The task ran on another host on this host's behalf. */
       delegatedTo?: string;
-      /** `ignore_errors` turned a failure into `...ignoring`. */
+      /** `ignore_errors` turned a failure, or `ignore_unreachable` an unreachable host, into `...ignoring`. */
       ignored?: boolean;
       diff?: FileDiff[];
       at: number;

@@ -3,7 +3,8 @@
  * Pure code: reads files, never reaches a host.
  */
 export type { Group, Host, Inventory, Vars, VarsDir } from './model.js';
-export { loadInventory, INVENTORY_IGNORE_EXTENSIONS, type LoadOptions } from './load.js';
+export { loadInventory, INVENTORY_IGNORE_EXTENSIONS, NO_INVENTORY_PARSED, type LoadOptions } from './load.js';
+export { emptyInventoryWarning } from './empty-inventory.js';
 export {
   LOCALHOST_NAMES,
   IMPLICIT_LOCALHOST_VARS,

@@ -7,7 +7,9 @@
  *    host_vars/, vars_plugins/ and names ending in one of Ansible's inventory_ignore_extensions;
  *  - a comma-separated host list (`host1,host2:2222,`) when no such path exists.
  * Then group_vars/ and host_vars/ beside each source (in the directory of a file source, in a
- * directory source itself) are read.
+ * directory source itself) are read. A source that does not exist, or a directory with nothing to
+ * parse, is a warning, and so is having parsed no source at all (only the implicit localhost is
+ * left), as in Ansible; the warnings are in the inventory's `warnings`.
  */
 import { constants } from 'node:fs';
 import { access, readFile, readdir, realpath, stat } from 'node:fs/promises';
@@ -51,6 +53,9 @@ const IGNORED_ALWAYS = /^\.|^host_vars$|^group_vars$|^vars_plugins$/;
 
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
+/** Ansible's warning when no source gave an inventory (none given, or none that exists or parses). */
+export const NO_INVENTORY_PARSED = 'No inventory was parsed, only implicit localhost is available';
+
 export function isIgnoredInventoryEntry(name: string): boolean {
   return IGNORED_ALWAYS.test(name) || INVENTORY_IGNORE_EXTENSIONS.some((ext) => name.endsWith(ext));
 }
@@ -84,11 +89,11 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
         parseHostList(source, b);
         continue;
       }
-      throw new InventoryError(`inventory source not found: ${source}`, {
-        file: path,
-        hint: 'give -i an inventory file, an inventory directory, or a comma-separated host list such as "web1,web2,"',
-      });
+      // Ansible goes on with what it could parse (and at worst the implicit localhost).
+      b.warn(`Unable to parse ${path} as an inventory source`);
+      continue;
     }
+    const parsedBefore = b.sources.length;
     if (st.isDirectory()) {
       await parseDirectory(path, b);
       varsBases.push(path);
@@ -96,7 +101,9 @@ export async function loadInventory(sources: string[], options: LoadOptions = {}
       await parseFile(path, b);
       varsBases.push(dirname(path));
     }
+    if (b.sources.length === parsedBefore) b.warn(`Unable to parse ${path} as an inventory source`);
   }
+  if (b.sources.length === 0) b.warn(NO_INVENTORY_PARSED);
 
   b.reconcile();
   const inv = b.build();

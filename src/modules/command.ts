@@ -1,6 +1,7 @@
 import { shJoin, shlexSplit, shQuote, ShlexError } from '../util/shlex.js';
 import { ModuleArgsError } from './args.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan, ParamSchema } from './types.js';
+import { splitlines } from './util/splitlines.js';
 
 /** Shared by command, shell and raw: what to run and the conditions that skip it. */
 export interface CommandParams {
@@ -98,15 +99,30 @@ function decide(line: string, cmd: ShownCmd, p: CommandParams, state: CommandSta
   };
 }
 
-/** Ansible's time stamps: `2026-12-03 07:58:49.770840` (local time) and deltas as `0:00:00.146834`. */
-function stamp(d: Date): string {
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds() * 1000, 6)}`;
+/** Now, in epoch milliseconds with microseconds in the fraction (Date alone has milliseconds only). */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
-function delta(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
+/** Ansible's time stamps: `2026-12-03 07:58:49.770840` (local time), to the microsecond. */
+function stamp(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  const d = new Date(whole);
+  const micros = Math.min(999_999, (whole % 1000) * 1000 + Math.floor((epochMs - whole) * 1000));
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(micros, 6)}`;
+}
+
+/** Ansible's deltas (Python's timedelta): `0:00:00.146834`. */
+function delta(micros: number): string {
+  const s = Math.floor(micros / 1_000_000);
+  const us = micros % 1_000_000;
+  return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(us).padStart(6, '0')}`;
+}
+
+/** The command as Ansible reports one it could not start: its words shell-quoted and joined, as Python's shlex.quote. */
+function pythonShJoin(words: readonly string[]): string {
+  return words.map((w) => (w !== '' && /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'"'"'`)}'`)).join(' ');
 }
 
 function stripEnds(text: string, strip: boolean): string {
@@ -117,15 +133,17 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
   const action = plan.actions[0];
   if (!action) return { changed: false, ...plan.result };
   const stdin = p.stdin === undefined ? undefined : p.stdin + (p.stdin_add_newline ? '\n' : '');
-  const start = new Date();
+  const start = preciseNow();
   const r = await ctx.run(action.line, { ...(p.chdir ? { cwd: p.chdir } : {}), ...(stdin !== undefined ? { stdin } : {}) });
-  const end = new Date();
+  const end = preciseNow();
   const stdout = stripEnds(r.stdout.toString('utf8'), p.strip_empty_ends);
   const stderr = stripEnds(r.stderr.toString('utf8'), p.strip_empty_ends);
   const words = plan.result?.cmd;
   if (Array.isArray(words) && r.rc === 127 && stdout === '' && /: not found$/.test(stderr.trim())) {
     // command runs its program without a shell in Ansible: a missing one is Python's ENOENT, not sh's 127.
-    return { changed: false, failed: true, cmd: words, rc: 2, stdout: '', stderr: '', msg: `[Errno 2] No such file or directory: b'${String(words[0])}'` };
+    // Its cmd is then the words joined into one string (Ansible's run_command reports it so).
+    const cmd = pythonShJoin(words.map(String));
+    return { changed: false, failed: true, cmd, rc: 2, stdout: '', stderr: '', msg: `[Errno 2] No such file or directory: b'${String(words[0])}'` };
   }
   return {
     changed: true,
@@ -133,11 +151,11 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
     rc: r.rc,
     stdout,
     stderr,
-    stdout_lines: stdout === '' ? [] : stdout.split('\n'),
-    stderr_lines: stderr === '' ? [] : stderr.split('\n'),
+    stdout_lines: splitlines(stdout),
+    stderr_lines: splitlines(stderr),
     start: stamp(start),
     end: stamp(end),
-    delta: delta(end.getTime() - start.getTime()),
+    delta: delta(Math.max(0, Math.round((end - start) * 1000))),
     ...(r.rc !== 0 ? { failed: true, msg: 'non-zero return code' } : { msg: '' }),
   };
 }
@@ -188,6 +206,12 @@ export const shell: ModuleDefinition<CommandParams, CommandState, RunAction> = {
   apply: runLine,
 };
 
+/** raw is no module in Ansible: its result is the connection's own, without cmd, times or (when it worked) msg. */
+function rawResult(r: ModuleResult): ModuleResult {
+  const { changed, failed, msg, rc, stdout, stderr, stdout_lines, stderr_lines } = r;
+  return { changed, rc, stdout, stderr, stdout_lines, stderr_lines, ...(failed ? { failed, msg } : {}) };
+}
+
 /** raw: the text goes to the remote shell as it is; no creates/removes, always "changed". */
 export const raw: ModuleDefinition<CommandParams, CommandState, RunAction> = {
   name: 'raw',
@@ -196,6 +220,7 @@ export const raw: ModuleDefinition<CommandParams, CommandState, RunAction> = {
   freeForm: '_raw_params',
   freeFormKeys: ['executable'],
   probe: async () => ({}),
-  plan: (p) => ({ actions: [{ kind: 'run', line: shellLine(p) }] }),
-  apply: runLine,
+  // As Ansible's raw action: skipped in check mode.
+  plan: (p) => ({ actions: [{ kind: 'run', line: shellLine(p) }], checkResult: { changed: false, skipped: true } }),
+  apply: async (ctx, p, plan) => rawResult(await runLine(ctx, p, plan)),
 };

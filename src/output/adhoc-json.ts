@@ -1,5 +1,6 @@
 import type { FleetEvent, HostStats } from '../executor/events.js';
 import type { ModuleResult } from '../modules/types.js';
+import { cleanValue } from './ansible-format.js';
 
 interface JsonStats {
   ok: number;
@@ -34,7 +35,7 @@ export function adhocJsonReporter(write: (text: string) => void): (event: FleetE
         warnings.push(event.message);
         break;
       case 'host_result':
-        hosts[event.host] = event.result;
+        hosts[event.host] = cleanValue(event.result) as ModuleResult;
         break;
       case 'run_end': {
         const duration = { start, end: new Date(event.at).toISOString() };

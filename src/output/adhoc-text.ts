@@ -1,5 +1,6 @@
 import type { FleetEvent, HostStatus } from '../executor/events.js';
 import type { ModuleResult } from '../modules/types.js';
+import { isInternalKey, pyJson } from './ansible-format.js';
 import { painter, type Tone } from './color.js';
 
 export interface TextReporterOptions {
@@ -20,15 +21,27 @@ const CAPTION: Record<HostStatus, string> = {
 
 const TONE: Record<HostStatus, Tone> = { ok: 'ok', changed: 'changed', failed: 'failed', unreachable: 'failed', skipped: 'skipped' };
 
-const HIDDEN = new Set(['action', 'stdout_lines', 'stderr_lines']);
+const HIDDEN = new Set(['action', 'stdout_lines', 'stderr_lines', 'failed', 'skipped', 'exception', 'invocation', 'diff']);
+/** What debug's result keeps when it has a msg, and what it loses when it shows a var (Ansible's _clean_results). */
+const DEBUG_KEPT = new Set(['msg', 'warnings', 'deprecations']);
+const DEBUG_HIDDEN = new Set(['changed', 'invocation', 'skip_reason']);
+/** Modules whose results ansible's minimal callback prints as `rc=N >>` and text, even a failure without rc (MODULE_NO_JSON). */
+const NO_JSON = new Set(['command', 'shell', 'raw']);
 
-function isCommandResult(result: ModuleResult): boolean {
-  return typeof result.rc === 'number' && typeof result.stdout === 'string' && !result.unreachable;
+function isCommandResult(result: ModuleResult, status: HostStatus, oneLine: boolean): boolean {
+  if (result.unreachable) return false;
+  if (typeof result.rc === 'number' && typeof result.stdout === 'string') return true;
+  // The oneline callback prints such a failure (an argument that did not template) as JSON.
+  return !oneLine && status === 'failed' && NO_JSON.has(String(result.action)) && !('module_stderr' in result);
 }
 
+/** The result as ansible's _dump_results shows it: no internal keys, no failed/skipped flags, debug's own alone. */
 function jsonBody(result: ModuleResult, indent: number | undefined): string {
-  const shown = Object.fromEntries(Object.entries(result).filter(([k]) => !HIDDEN.has(k)));
-  return JSON.stringify(shown, null, indent);
+  const debug = result.action === 'debug';
+  const kept = (k: string) =>
+    !HIDDEN.has(k) && !isInternalKey(k) && (!debug || ('msg' in result ? DEBUG_KEPT.has(k) : !DEBUG_HIDDEN.has(k)));
+  const shown = Object.fromEntries(Object.entries(result).filter(([k]) => kept(k)));
+  return indent === undefined ? JSON.stringify(JSON.parse(pyJson(shown))) : pyJson(shown, indent);
 }
 
 function escapeLines(text: string): string {
@@ -37,17 +50,19 @@ function escapeLines(text: string): string {
 
 /** `node1 | CHANGED | rc=0 >>` blocks as ansible's minimal callback prints them, or one line per host. */
 export function formatAdhocResult(host: string, status: HostStatus, result: ModuleResult, oneLine: boolean): string {
-  const caption = status === 'failed' && !isCommandResult(result) ? 'FAILED!' : CAPTION[status];
-  if (isCommandResult(result)) {
+  const command = isCommandResult(result, status, oneLine);
+  const caption = status === 'failed' && !command ? 'FAILED!' : CAPTION[status];
+  if (command) {
+    const rc = typeof result.rc === 'number' ? result.rc : -1;
     const stdout = result.stdout ?? '';
     const stderr = result.stderr ?? '';
     const msg = status === 'failed' ? (result.msg ?? '') : '';
     if (oneLine) {
-      const parts = [`${host} | ${caption} | rc=${result.rc} | (stdout) ${escapeLines(stdout)}`];
+      const parts = [`${host} | ${caption} | rc=${rc} | (stdout) ${escapeLines(stdout)}`];
       if (stderr) parts.push(`(stderr) ${escapeLines(stderr)}`);
       return parts.join(' ');
     }
-    return [`${host} | ${caption} | rc=${result.rc} >>`, ...[stdout, stderr, msg].filter((s) => s !== '')].join('\n');
+    return [`${host} | ${caption} | rc=${rc} >>`, ...[stdout, stderr, msg].filter((s) => s !== '')].join('\n');
   }
   if (status === 'unreachable' && oneLine) return `${host} | ${caption}: ${result.msg ?? ''}`;
   return `${host} | ${caption} => ${jsonBody(result, oneLine ? undefined : 4)}`;

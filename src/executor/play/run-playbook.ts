@@ -19,6 +19,7 @@ import { playRoleVars } from './play-roles.js';
 import { truthy } from './task-runner.js';
 import { runHandlers, runNodes } from './walker.js';
 import { promptedVars, type Prompter } from './vars-prompt.js';
+import { VERSION_VARS } from './vars.js';
 
 export interface PlaybookOptions {
   playbooks: Playbook[];
@@ -213,9 +214,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
               ansible_diff_mode: !!options.diffMode,
               ansible_play_name: play.name,
               ansible_play_hosts_all: hosts,
-              // The Ansible fleet behaves as (docs/compat.md): playbooks that test ansible_version take 2.14's branch.
-              ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
-              fleet_version: '0.1.0',
+              ...VERSION_VARS,
             },
           },
         };

@@ -4,6 +4,15 @@ import type { RoleRef } from '../../playbook/model.js';
 import { lazyVars, OMIT, type Templar } from '../../template/index.js';
 import type { HostState, HostStates } from './host-state.js';
 
+/**
+ * The version magic variables every play (and ad-hoc run) sees: fleet behaves as Ansible 2.14
+ * (docs/compat.md), so playbooks that test ansible_version take 2.14's branch.
+ */
+export const VERSION_VARS: Vars = {
+  ansible_version: { full: '2.14.18', major: 2, minor: 14, revision: 18, string: '2.14.18' },
+  fleet_version: '0.1.0',
+};
+
 /** Everything a play knows that variables are made from. */
 export interface VarSources {
   inventory: Inventory;

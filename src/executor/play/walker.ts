@@ -184,7 +184,7 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
     task: ref,
     result: outcome.result,
     ...(outcome.delegatedTo ? { delegatedTo: outcome.delegatedTo } : {}),
-    ...(outcome.ignored ? { ignored: true } : {}),
+    ...(outcome.ignored || outcome.unreachableIgnored ? { ignored: true } : {}),
     ...diff,
     at: Date.now(),
   });
@@ -207,7 +207,9 @@ function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome
   }
   if (outcome.status === 'unreachable') {
     if (outcome.unreachableIgnored) {
-      state.stats.skipped++;
+      // As Ansible 2.14 counts it: ok and ignored (older Ansible counted it skipped).
+      state.stats.ok++;
+      state.stats.ignored++;
       return;
     }
     state.stats.unreachable++;
