@@ -273,3 +273,28 @@ describe('varnames', () => {
     expect(bad).toContain('nothing to repeat');
   });
 });
+
+describe('csvfile', () => {
+  beforeAll(() => {
+    writeFileSync(join(dir, 'files', 'people.csv'), 'Smith,Jane,"Main St, 1"\r\nGerman von Lastname,Demo,x\r\n"quoted ""key""",q,y\r\n');
+    writeFileSync(join(dir, 'files', 'tabs.csv'), 'fruit\tbananas\nelectronics\ttvs\n');
+  });
+  it('finds the key in the first column and returns col (Python csv rules: quotes, CRLF, multi-word keys)', () => {
+    expect(e("lookup('csvfile', 'Smith', file='people.csv', delimiter=',', col=1)")).toBe('Jane');
+    expect(e("lookup('csvfile', 'Smith', file='people.csv', delimiter=',', col=2)")).toBe('Main St, 1');
+    expect(e("lookup('csvfile', 'German von Lastname file=people.csv delimiter=, col=1')")).toBe('Demo');
+    expect(e(`lookup('csvfile', 'quoted "key"', file='people.csv', delimiter=',')`)).toBe('q');
+    expect(e("lookup('csvfile', 'electronics', 'fruit', file='tabs.csv', col=1)")).toBe('tvs,bananas');
+    expect(e("lookup('csvfile', 'fruit', file='tabs.csv', delimiter='TAB', wantlist=True)")).toEqual(['bananas']);
+  });
+  it('gives default, or nothing, for a key it does not find', () => {
+    expect(e("lookup('csvfile', 'notfound file=people.csv delimiter=, col=2', wantlist=True)")).toEqual([]);
+    expect(e("lookup('csvfile', 'notfound', file='people.csv', delimiter=',', default='what?')")).toBe('what?');
+  });
+  it("fails with Ansible's messages", () => {
+    expect(fails("lookup('csvfile', 'file=people.csv, delimiter=, col=1')")).toContain('Search key is required but was not found');
+    expect(fails("lookup('csvfile', 'foo file=people.csv thisarg=x')")).toContain('thisarg is not a valid option');
+    expect(fails("lookup('csvfile', 'foo', file='people.csv', thisarg='x')")).toContain('thisarg is not a valid option');
+    expect(fails("lookup('csvfile', 'foo', file='doesnotexist')")).toContain('No such file or directory');
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Ansible's lookup plugins, run on the controller: file, env, template, pipe, lines, fileglob,
- * vars, varnames, inventory_hostnames here; password, sequence, first_found and the data lookups of `with_*`
+ * vars, varnames, inventory_hostnames here; csvfile, password, sequence, first_found and the data lookups of `with_*`
  * loops (items, list, dict, nested, together, indexed_items, subelements...) in their own files.
  * Each returns a list; lookup() joins it, query() returns it.
  */
@@ -14,6 +14,7 @@ import type { Delimiters } from './compiler.js';
 import { TemplateError } from './errors.js';
 import { pyBasename, pyDirname } from './filters/paths.js';
 import { DATA_LOOKUPS } from './lookup-data.js';
+import { CSVFILE_LOOKUP } from './lookup-csvfile.js';
 import { FIRST_FOUND_LOOKUP } from './lookup-first-found.js';
 import { PASSWORD_LOOKUP } from './lookup-password.js';
 import { findFile, taskSearchPath } from './lookup-paths.js';
@@ -235,6 +236,7 @@ const LOOKUPS: Record<string, LookupDef> = {
   sequence: SEQUENCE_LOOKUP,
   first_found: FIRST_FOUND_LOOKUP,
   vars: { fn: varsLookup },
+  csvfile: CSVFILE_LOOKUP,
   varnames: { fn: varnamesLookup },
   inventory_hostnames: { fn: inventoryHostnames },
 };
