@@ -1,5 +1,5 @@
 import type { Inventory, Vars } from '../../inventory/model.js';
-import type { Play, TaskNode } from '../../playbook/model.js';
+import type { HandlerNode, Play, TaskNode } from '../../playbook/model.js';
 import type { Templar } from '../../template/index.js';
 import type { ConnectionOverrides } from '../connection-spec.js';
 import type { ConnectionPool } from '../connections.js';
@@ -39,7 +39,7 @@ export interface Runtime {
   /** Per play. */
   play: Play;
   vars: VarSources;
-  handlers: TaskNode[];
+  handlers: HandlerNode[];
   /** Hosts of the current batch. */
   batch: string[];
   /** Stop the play for every host (any_errors_fatal, max_fail_percentage, end_play). */
