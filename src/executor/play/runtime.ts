@@ -33,6 +33,8 @@ export interface Runtime {
   verbosity: number;
   /** --strict: task files and roles included at run time refuse every task's own problem too. */
   strict: boolean;
+  /** force_handlers: handlers notified before a host failed still run for it at the end of the section. */
+  forceHandlers: boolean;
   /** --step: asked before each task. */
   step?: (task: TaskRef) => Promise<StepAnswer>;
   stepContinue?: boolean;

@@ -261,8 +261,23 @@ async function runMeta(rt: Runtime, task: TaskNode, hosts: string[], scope: Scop
   }
 }
 
-/** Run notified handlers, in the order they are defined, each once per notified host. */
-export async function runHandlers(rt: Runtime, hosts: readonly string[]): Promise<void> {
+/**
+ * Run notified handlers, in the order they are defined, each once per notified host. With force
+ * (force_handlers, at the end of a section) hosts that failed run them too, as Ansible runs that flush
+ * in an always: a failed host is treated as healthy until a handler fails on it, then failed again.
+ */
+export async function runHandlers(rt: Runtime, hosts: readonly string[], options: { force?: boolean } = {}): Promise<void> {
+  const forced = options.force && !rt.playEnded ? hosts.filter((h) => rt.states.get(h).failed && !rt.states.get(h).unreachable && !rt.states.get(h).ended) : [];
+  for (const h of forced) rt.states.get(h).failed = false;
+  try {
+    await runNotified(rt, hosts);
+  } finally {
+    for (const h of forced) rt.states.get(h).failed = true;
+  }
+  for (const h of hosts) rt.states.get(h).notified.clear();
+}
+
+async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void> {
   for (const handler of rt.handlers) {
     const names = handlerNames(handler);
     const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
@@ -275,7 +290,6 @@ export async function runHandlers(rt: Runtime, hosts: readonly string[]): Promis
     }
     for (const h of notified) for (const n of names) rt.states.get(h).notified.delete(n);
   }
-  for (const h of hosts) rt.states.get(h).notified.clear();
 }
 
 /** max_fail_percentage: once more than that share of the batch has failed, the play stops. */
