@@ -529,9 +529,10 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
       name = v.str('name', value);
       continue;
     }
-    if (e.key === 'listen' && scope.handlers) {
+    if (e.key === 'listen') {
       // Ansible keeps listen on the import itself, which is not a handler: the imported ones never hear it.
-      if (isImport) c.warn('listen on import_tasks has no effect: the imported handlers answer only to their own names and listen', at);
+      if (!scope.handlers) c.error('listen is only valid on handlers', { ...at, hint: 'move this include under handlers:, or use notify: on a task instead' });
+      else if (isImport) c.warn('listen on import_tasks has no effect: the imported handlers answer only to their own names and listen', at);
       else listen = v.strings('listen', value);
       continue;
     }
