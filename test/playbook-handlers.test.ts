@@ -78,6 +78,13 @@ describe('handlers that include or import tasks', () => {
     expect(await problems('listen-on-task-include.yml')).toEqual([`${DIR}/listen-on-task-include.yml:4:7, task "include_tasks": listen is only valid on handlers`]);
   });
 
+  it("loads a handler include of a file using a Windows module (setup_remote_tmp_dir's windows-cleanup.yml): the task would fail if run", async () => {
+    const pb = await loadPlaybook(`${DIR}/windows-handler.yml`);
+    expect(pb.warnings).toEqual([
+      `${DIR}/tasks/windows-cleanup.yml:2:3: task "delete temporary directory (windows)" will fail if it runs: module win_file is not implemented in fleet yet (the README's modules table lists fleet's modules)`,
+    ]);
+  });
+
   it('warns that listen on import_tasks reaches no handler (Ansible keeps it on the import)', async () => {
     const pb = await loadPlaybook(`${DIR}/import-listen.yml`);
     expect(pb.warnings).toEqual([`${DIR}/import-listen.yml:5:7: task "imported": listen on import_tasks has no effect: the imported handlers answer only to their own names and listen`]);
