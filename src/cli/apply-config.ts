@@ -17,6 +17,8 @@ export interface PlaySettings {
   gathering: 'implicit' | 'explicit' | 'smart';
   rolesPath: string[];
   retryFiles: { enabled: boolean; savePath?: string };
+  /** --force-handlers or force_handlers in the config: the default of the play keyword. */
+  forceHandlers: boolean;
   warnings: string[];
 }
 
@@ -92,7 +94,7 @@ export function colorFromConfig(config: FleetConfig, auto: boolean): boolean {
 }
 
 /** The play-only settings: output (stdout_callback), callbacks, gathering, roles_path, retry files. */
-export function playSettings(flags: { diff?: boolean; output?: string; tags?: string[]; skipTags?: string[] }, config: FleetConfig, autoColor = false): PlaySettings {
+export function playSettings(flags: { diff?: boolean; output?: string; tags?: string[]; skipTags?: string[]; forceHandlers?: boolean }, config: FleetConfig, autoColor = false): PlaySettings {
   const warnings: string[] = [];
   let profileTasks = false;
   let timer = false;
@@ -116,6 +118,7 @@ export function playSettings(flags: { diff?: boolean; output?: string; tags?: st
     gathering: configValue<PlaySettings['gathering']>(config, 'DEFAULT_GATHERING'),
     rolesPath: configValue<string[]>(config, 'DEFAULT_ROLES_PATH'),
     retryFiles: { enabled: configValue<boolean>(config, 'RETRY_FILES_ENABLED'), ...(savePath ? { savePath } : {}) },
+    forceHandlers: !!flags.forceHandlers || configValue<boolean>(config, 'DEFAULT_FORCE_HANDLERS'),
     warnings,
   };
 }

@@ -33,6 +33,7 @@ interface PlayFlags extends CommonFlags {
   listTags?: boolean;
   syntaxCheck?: boolean;
   strict?: boolean;
+  forceHandlers?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((t) => t.trim()).filter(Boolean)];
@@ -115,6 +116,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
     .option('--skip-tags <tags>', 'skip plays and tasks tagged with these values', collect, [])
     .option('--start-at-task <name>', 'start the playbook at the task matching this name')
     .option('--step', 'one-step-at-a-time: confirm each task before running')
+    .option('--force-handlers', 'run notified handlers even on hosts that failed')
     .option('--list-hosts', 'list the hosts each play would run on, and stop')
     .option('--list-tasks', 'list all tasks that would be executed, and stop')
     .option('--list-tags', 'list all available tags, and stop')
@@ -179,6 +181,7 @@ export function registerPlay(program: Command, setExit: (code: number) => void):
       tags: settings.tags,
       ...(flags.startAtTask ? { startAtTask: flags.startAtTask } : {}),
       strict: !!flags.strict,
+      forceHandlers: settings.forceHandlers,
       verbosity: flags.verbose,
       ...(flags.step ? { step: askStep } : {}),
       ...(prompter ? { prompt: prompter } : {}),

@@ -86,6 +86,7 @@ export const SETTINGS: readonly SettingDef[] = [
   { name: 'ANSIBLE_FORCE_COLOR', type: 'bool', ini: [d('force_color')], env: ['ANSIBLE_FORCE_COLOR'], default: false, about: 'colours even when not on a terminal (wins over nocolor, as in Ansible)' },
   { name: 'DIFF_ALWAYS', type: 'bool', ini: [{ section: 'diff', key: 'always' }], env: ['ANSIBLE_DIFF_ALWAYS'], default: false, about: '-D' },
   { name: 'DEFAULT_GATHERING', type: 'str', ini: [d('gathering')], env: ['ANSIBLE_GATHERING'], default: 'implicit', choices: ['implicit', 'explicit', 'smart'], about: 'when plays gather facts' },
+  { name: 'DEFAULT_FORCE_HANDLERS', type: 'bool', ini: [d('force_handlers')], env: ['ANSIBLE_FORCE_HANDLERS'], default: false, about: '--force-handlers' },
   { name: 'RETRY_FILES_ENABLED', type: 'bool', ini: [d('retry_files_enabled')], env: ['ANSIBLE_RETRY_FILES_ENABLED', 'FLEET_RETRY_FILES_ENABLED'], default: false, about: 'write PLAYBOOK.retry with the failed hosts' },
   { name: 'RETRY_FILES_SAVE_PATH', type: 'path', ini: [d('retry_files_save_path')], env: ['ANSIBLE_RETRY_FILES_SAVE_PATH', 'FLEET_RETRY_FILES_SAVE_PATH'], default: null, about: 'directory for retry files (default: beside the playbook)' },
   {

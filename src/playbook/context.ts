@@ -5,7 +5,7 @@
 import { relative, isAbsolute } from 'node:path';
 import type { Vars } from '../inventory/model.js';
 import type { Collector } from './errors.js';
-import type { CommonKeywords, Node, RoleRef, SourcePos, TaskNode } from './model.js';
+import type { CommonKeywords, HandlerNode, Node, RoleRef, SourcePos } from './model.js';
 import type { SourceFile } from './yaml-source.js';
 
 /** Where a list of tasks is being read from. */
@@ -24,7 +24,7 @@ export interface PlayState {
   /** Roles already placed in the play: absolute path + params (Ansible runs such a role once). */
   roleSeen: Set<string>;
   /** Handlers of roles brought in by import_role (after the play's own handlers, as Ansible). */
-  importedRoleHandlers: TaskNode[];
+  importedRoleHandlers: HandlerNode[];
 }
 
 /** A role named somewhere: in roles:, a meta dependency, import_role or include_role. */
@@ -48,7 +48,7 @@ export interface LoadedRole {
   /** The dependencies' blocks, then the role's own tasks. */
   tasks: Node[];
   /** The dependencies' handlers, then the role's own. */
-  handlers: TaskNode[];
+  handlers: HandlerNode[];
 }
 
 export interface LoadCtx {

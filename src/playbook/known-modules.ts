@@ -46,6 +46,15 @@ const OTHERS: Record<string, string[]> = {
   'kubernetes.core': ['helm', 'helm_repository', 'k8s', 'k8s_info'],
   'community.rabbitmq': ['rabbitmq_user', 'rabbitmq_vhost'],
   'amazon.aws': ['ec2_instance', 's3_bucket', 's3_object'],
+  'ansible.windows': [
+    'win_acl', 'win_acl_inheritance', 'win_certificate_store', 'win_command', 'win_copy', 'win_dns_client',
+    'win_domain', 'win_domain_controller', 'win_domain_membership', 'win_dsc', 'win_environment',
+    'win_feature', 'win_file', 'win_find', 'win_get_url', 'win_group', 'win_group_membership',
+    'win_hostname', 'win_optional_feature', 'win_owner', 'win_package', 'win_path', 'win_ping',
+    'win_powershell', 'win_reg_stat', 'win_regedit', 'win_service', 'win_service_info', 'win_share',
+    'win_shell', 'win_stat', 'win_tempfile', 'win_updates', 'win_uri', 'win_user', 'win_user_right',
+    'win_wait_for', 'win_whoami',
+  ],
 };
 
 /** short name -> the collection that has it. */

@@ -11,7 +11,7 @@ import { isImportPlaybook } from './action.js';
 import { displayPath, type LoadCtx } from './context.js';
 import { Collector, PlaybookError, formatUses, type At } from './errors.js';
 import { Values, isTemplated } from './keywords.js';
-import type { IncludeNode, Node, Play, Playbook, RoleRef, TaskNode } from './model.js';
+import type { HandlerNode, IncludeNode, Node, Play, Playbook, RoleRef } from './model.js';
 import { parsePlay } from './play.js';
 import { loadRoleUse } from './roles.js';
 import { loadTasksFromFile, taskFileCandidates } from './task.js';
@@ -252,7 +252,7 @@ export interface LoadRoleOptions {
  * dependencies' blocks then its own tasks, and its handlers. `fromDir` is the playbook directory
  * the role is searched from (roles/ in it, the roles path, then the directory itself).
  */
-export async function loadRole(name: string, fromDir: string, options: LoadRoleOptions = {}): Promise<{ ref: RoleRef; tasks: Node[]; handlers: TaskNode[] }> {
+export async function loadRole(name: string, fromDir: string, options: LoadRoleOptions = {}): Promise<{ ref: RoleRef; tasks: Node[]; handlers: HandlerNode[] }> {
   const c = new Collector(!!options.strict);
   const ctx = baseCtx(c, { rolesPath: options.rolesPath ?? [] }, resolve(fromDir));
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);

@@ -130,6 +130,8 @@ export interface IncludeNode extends CommonKeywords {
   register?: string;
   /** A problem of this include's own found at load time (e.g. a loop form fleet lacks). */
   problem?: TaskProblem;
+  /** A handler that is include_tasks: topics it also answers to. */
+  listen?: string[];
 }
 
 export interface BlockNode extends CommonKeywords {
@@ -143,6 +145,13 @@ export interface BlockNode extends CommonKeywords {
 }
 
 export type Node = TaskNode | BlockNode | IncludeNode;
+
+/** A handler: a task, or include_tasks whose file is read and run when the handler is. */
+export type HandlerNode = TaskNode | IncludeNode;
+
+export function isHandlerNode(node: Node): node is HandlerNode {
+  return node.kind !== 'block';
+}
 
 export interface RoleRef {
   name: string;
@@ -202,7 +211,7 @@ export interface Play extends CommonKeywords {
   roles: Node[];
   tasks: Node[];
   post_tasks: Node[];
-  handlers: TaskNode[];
+  handlers: HandlerNode[];
   /** Directory of the playbook file: playbook_dir, and the base of relative paths. */
   dir: string;
 }

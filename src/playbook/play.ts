@@ -3,7 +3,8 @@ import { looksLikeModule } from './action.js';
 import type { LoadCtx, PlayState } from './context.js';
 import type { At, Collector } from './errors.js';
 import { ORDERS, PLAY_KEYWORDS, Values, isIdentifier, isTemplated, listOf, readCommon, suggest } from './keywords.js';
-import type { Node, Play, Strategy, TaskNode, VarPrompt } from './model.js';
+import type { HandlerNode, Node, Play, Strategy, VarPrompt } from './model.js';
+import { isHandlerNode } from './model.js';
 import { expandRoleEntry } from './roles.js';
 import { parseTaskList } from './task.js';
 import { entries, isNull, isSeq, items, js, posOf, typeName, type SourceFile, type YNode } from './yaml-source.js';
@@ -235,7 +236,7 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
   if (!play.name) play.name = play.hosts;
 
   const scopeBase = { src, dir, handlers: false, chain: [] as string[] };
-  const roleHandlers: TaskNode[] = [];
+  const roleHandlers: HandlerNode[] = [];
   const rolesSection = sectionNodes.get('roles');
   if (rolesSection && !isNull(rolesSection.node)) {
     if (!isSeq(rolesSection.node)) {
@@ -255,6 +256,6 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
   const h = sectionNodes.get('handlers');
   const own = h ? ((await parseTaskList(h.node, { ...scopeBase, handlers: true }, pctx, 'handlers', h.at)) as Node[]) : [];
   // Ansible: handlers of roles: first, then the play's own, then those of imported roles.
-  play.handlers = [...roleHandlers, ...(own.filter((n) => n.kind === 'task') as TaskNode[]), ...state.importedRoleHandlers];
+  play.handlers = [...roleHandlers, ...own.filter(isHandlerNode), ...state.importedRoleHandlers];
   return play;
 }

@@ -9,7 +9,8 @@ import type { Vars } from '../inventory/model.js';
 import { displayPath, type LoadCtx, type LoadedRole, type RoleUse } from './context.js';
 import type { At } from './errors.js';
 import { ROLE_KEYWORDS, Values, commonOf, isTemplated, mergeKeywords, readCommon } from './keywords.js';
-import type { BlockNode, CommonKeywords, Node, RoleRef, SourcePos, TaskNode } from './model.js';
+import type { BlockNode, CommonKeywords, HandlerNode, Node, RoleRef, SourcePos } from './model.js';
+import { isHandlerNode } from './model.js';
 import { loadTasksFromFile } from './task.js';
 import { entries, isMap, isNull, isScalar, isSeq, items, js, posOf, readSource, typeName, type SourceFile, type YNode } from './yaml-source.js';
 
@@ -191,7 +192,7 @@ export async function loadRoleUse(use: RoleUse, ctx: LoadCtx): Promise<LoadedRol
   const chain = [...ctx.roleChain, link];
   const inner: LoadCtx = { ...ctx, roleChain: chain };
   const tasks: Node[] = [];
-  const handlers: TaskNode[] = [];
+  const handlers: HandlerNode[] = [];
   for (const dep of meta.dependencies) {
     const expanded = await expandRoleEntry(dep.node, dep.src, inner, ref);
     if (expanded.block) tasks.push(expanded.block);
@@ -210,7 +211,7 @@ export async function loadRoleUse(use: RoleUse, ctx: LoadCtx): Promise<LoadedRol
     const nodes = await loadTasksFromFile(file, { role: ref, handlers: part === 'handlers', chain: [] }, inner, `${part} file of role "${name}"`, at);
     if (!nodes) continue;
     if (part === 'tasks') tasks.push(...nodes);
-    else handlers.push(...(nodes.filter((n) => n.kind === 'task') as TaskNode[]));
+    else handlers.push(...nodes.filter(isHandlerNode));
   }
   return { ref, tasks, handlers };
 }
@@ -220,7 +221,7 @@ export async function loadRoleUse(use: RoleUse, ctx: LoadCtx): Promise<LoadedRol
  * the block of the role's tasks (keywords of the entry on the block) and its handlers. Nothing when
  * the role already ran in this play with the same params (and does not allow duplicates).
  */
-export async function expandRoleEntry(node: YNode, src: SourceFile, ctx: LoadCtx, parent?: RoleRef): Promise<{ block?: BlockNode; handlers: TaskNode[] }> {
+export async function expandRoleEntry(node: YNode, src: SourceFile, ctx: LoadCtx, parent?: RoleRef): Promise<{ block?: BlockNode; handlers: HandlerNode[] }> {
   const c = ctx.c;
   const pos: SourcePos = posOf(src, node);
   const what = parent ? `a dependency of role "${parent.name}"` : 'a roles: entry';

@@ -516,8 +516,8 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
     c.error(`conflicting action statements: ${[main, ...otherModules].map((e) => e.key).join(', ')}`, { pos: otherModules[0]!.pos, task: label, hint: 'a task has exactly one module or include' });
     return [];
   }
-  if (scope.handlers && action !== 'import_tasks') {
-    c.error(`${action} in handlers is not supported by fleet`, { ...at0, hint: 'list the handlers themselves under handlers: (import_tasks works there)' });
+  if (scope.handlers && forRole) {
+    c.error(`${action} in handlers is not supported by fleet`, { ...at0, hint: 'use include_tasks or import_tasks of the role\'s task file in handlers:, or list the handlers themselves' });
     return [];
   }
   const allowedKw = isImport ? IMPORT_KEYWORDS : INCLUDE_KEYWORDS;
@@ -529,6 +529,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   let loopControl: LoopControl | undefined;
   let register: string | undefined;
   let mainValue: unknown;
+  let listen: string[] | undefined;
   const incProblem: { problem?: TaskProblem } = {};
   for (const e of es) {
     const at: At = { pos: e.pos, task: label };
@@ -540,6 +541,13 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
     }
     if (e.key === 'name') {
       name = v.str('name', value);
+      continue;
+    }
+    if (e.key === 'listen') {
+      // Ansible keeps listen on the import itself, which is not a handler: the imported ones never hear it.
+      if (!scope.handlers) c.error('listen is only valid on handlers', { ...at, hint: 'move this include under handlers:, or use notify: on a task instead' });
+      else if (isImport) c.warn('listen on import_tasks has no effect: the imported handlers answer only to their own names and listen', at);
+      else listen = v.strings('listen', value);
       continue;
     }
     if (isImport && (e.key === 'loop' || e.key.startsWith('with_'))) {
@@ -698,6 +706,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   if (register !== undefined) include.register = register;
   if (incProblem.problem) include.problem = incProblem.problem;
   if (apply) include.apply = apply;
+  if (listen) include.listen = listen;
   if (scope.role) include.role = scope.role;
   if (action === 'include_tasks') {
     const cands = taskFileCandidates(target, scope.dir, ctx.playDir, scope.role?.path);

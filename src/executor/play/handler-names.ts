@@ -1,8 +1,8 @@
 import { FleetError } from '../../errors.js';
-import type { TaskNode } from '../../playbook/model.js';
+import type { HandlerNode, TaskNode } from '../../playbook/model.js';
 
 /** The names a handler answers to: its name, its listen topics, and `role : name`. */
-export function handlerNames(handler: TaskNode): string[] {
+export function handlerNames(handler: HandlerNode): string[] {
   return [handler.name, ...(handler.listen ?? []), handler.role && handler.name ? `${handler.role.name} : ${handler.name}` : undefined].filter((n): n is string => !!n);
 }
 

@@ -37,6 +37,8 @@ export interface PlaybookOptions {
    */
   gathering?: 'implicit' | 'explicit' | 'smart';
   startAtTask?: string;
+  /** --force-handlers: the default of the play keyword force_handlers. */
+  forceHandlers?: boolean;
   /** Task files and roles included at run time refuse every task's own problem (`--strict`). */
   strict?: boolean;
   /** The run's -v count (debug's `verbosity:` above it makes the task skipped). */
@@ -140,7 +142,7 @@ async function runSection(rt: Runtime, nodes: readonly Node[], scope: Scope): Pr
   } else {
     await runNodes(rt, nodes, rt.batch, scope);
   }
-  await runHandlers(rt, rt.batch);
+  await runHandlers(rt, rt.batch, { force: rt.forceHandlers });
 }
 
 /**
@@ -190,6 +192,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           ...(options.signal ? { signal: options.signal } : {}),
           ...(startAt ? { startAt } : {}),
           strict: !!options.strict,
+          forceHandlers: play.force_handlers === undefined ? !!options.forceHandlers : truthy(templar.template(play.force_handlers, { ...playVars, ...extraVars })),
           verbosity: options.verbosity ?? 0,
           ...(options.step ? { step: options.step } : {}),
           stepContinue,

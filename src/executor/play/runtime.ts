@@ -1,5 +1,5 @@
 import type { Inventory, Vars } from '../../inventory/model.js';
-import type { Play, TaskNode } from '../../playbook/model.js';
+import type { HandlerNode, Play, TaskNode } from '../../playbook/model.js';
 import type { Templar } from '../../template/index.js';
 import type { ConnectionOverrides } from '../connection-spec.js';
 import type { ConnectionPool } from '../connections.js';
@@ -33,13 +33,15 @@ export interface Runtime {
   verbosity: number;
   /** --strict: task files and roles included at run time refuse every task's own problem too. */
   strict: boolean;
+  /** force_handlers: handlers notified before a host failed still run for it at the end of the section. */
+  forceHandlers: boolean;
   /** --step: asked before each task. */
   step?: (task: TaskRef) => Promise<StepAnswer>;
   stepContinue?: boolean;
   /** Per play. */
   play: Play;
   vars: VarSources;
-  handlers: TaskNode[];
+  handlers: HandlerNode[];
   /** Hosts of the current batch. */
   batch: string[];
   /** Stop the play for every host (any_errors_fatal, max_fail_percentage, end_play). */

@@ -49,7 +49,8 @@ async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: S
 
 /** include_tasks / include_role: load at run time, per distinct file, for the hosts that include it. */
 async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope: Scope): Promise<void> {
-  if (!tagSelected(allTags(scope, node), rt.tags)) return;
+  // Handlers run when notified whatever --tags says, and so do the tasks a handler includes.
+  if (!scope.handler && !tagSelected(allTags(scope, node), rt.tags)) return;
   // --start-at-task follows static imports only, as in Ansible: includes before the start are not run.
   if (rt.startAt !== undefined) return;
   if (node.problem) {
@@ -58,6 +59,7 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
     return runTask(rt, { ...keywords, kind: 'task', module: action, moduleAs: action, args: {} }, hosts, scope);
   }
   const groups = new Map<string, { hosts: string[]; params: Record<string, unknown> }>();
+  const skipped: string[] = [];
   for (const host of hosts) {
     const vars = taskVars(rt.vars, host, { ...(scope.role ? { role: scope.role } : {}), scoped: scopedVars(scope, node), ...(scope.includeParams ? { includeParams: scope.includeParams } : {}) });
     const runs: { target: string; params: Record<string, unknown> }[] = [];
@@ -72,6 +74,7 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
       const target = String(rt.templar.template(node.target, itemVars));
       runs.push({ target, params: node.loop !== undefined ? loopVars : {} });
     }
+    if (!runs.length) skipped.push(host);
     for (const run of runs) {
       const key = `${run.target}\u0000${JSON.stringify(run.params)}`;
       const group = groups.get(key) ?? { hosts: [], params: run.params };
@@ -79,8 +82,19 @@ async function runInclude(rt: Runtime, node: IncludeNode, hosts: string[], scope
       groups.set(key, group);
     }
   }
-  const ref = { name: node.name ?? `${node.action}`, module: node.action, path: `${node.pos.file}:${node.pos.line}`, ...(scope.role ? { role: scope.role.name } : {}) };
+  const ref = {
+    name: node.name ?? `${node.action}`,
+    module: node.action,
+    path: `${node.pos.file}:${node.pos.line}`,
+    ...(scope.handler ? { handler: true } : {}),
+    ...(scope.role ? { role: scope.role.name } : {}),
+  };
   rt.emit({ type: 'task_start', task: ref, at: Date.now() });
+  // As Ansible: a host whose condition is false (or whose loop is empty) reports the include skipped.
+  for (const host of skipped) {
+    countResult(rt.states.get(host).stats, 'skipped');
+    rt.emit({ type: 'host_result', host, status: 'skipped', task: ref, result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, at: Date.now() });
+  }
   const onWarning = (message: string) => rt.emit({ type: 'warning', message });
   for (const [key, group] of groups) {
     const target = key.slice(0, key.indexOf('\u0000'));
@@ -249,17 +263,35 @@ async function runMeta(rt: Runtime, task: TaskNode, hosts: string[], scope: Scop
   }
 }
 
-/** Run notified handlers, in the order they are defined, each once per notified host. */
-export async function runHandlers(rt: Runtime, hosts: readonly string[]): Promise<void> {
+/**
+ * Run notified handlers, in the order they are defined, each once per notified host. With force
+ * (force_handlers, at the end of a section) hosts that failed run them too, as Ansible runs that flush
+ * in an always: a failed host is treated as healthy until a handler fails on it, then failed again.
+ */
+export async function runHandlers(rt: Runtime, hosts: readonly string[], options: { force?: boolean } = {}): Promise<void> {
+  const forced = options.force && !rt.playEnded ? hosts.filter((h) => rt.states.get(h).failed && !rt.states.get(h).unreachable && !rt.states.get(h).ended) : [];
+  for (const h of forced) rt.states.get(h).failed = false;
+  try {
+    await runNotified(rt, hosts);
+  } finally {
+    for (const h of forced) rt.states.get(h).failed = true;
+  }
+  for (const h of hosts) rt.states.get(h).notified.clear();
+}
+
+async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void> {
   for (const handler of rt.handlers) {
     const names = handlerNames(handler);
     const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
     if (!notified.length) continue;
-    rt.announced.delete(handler);
-    await runTask(rt, handler, notified, { frames: [rt.play], rescuable: false, handler: true, ...(handler.role ? { role: handler.role } : {}) });
+    const scope: Scope = { frames: [rt.play], rescuable: false, handler: true, ...(handler.role ? { role: handler.role } : {}) };
+    if (handler.kind === 'include') await runInclude(rt, handler, notified, scope);
+    else {
+      rt.announced.delete(handler);
+      await runTask(rt, handler, notified, scope);
+    }
     for (const h of notified) for (const n of names) rt.states.get(h).notified.delete(n);
   }
-  for (const h of hosts) rt.states.get(h).notified.clear();
 }
 
 /** max_fail_percentage: once more than that share of the batch has failed, the play stops. */
