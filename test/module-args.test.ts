@@ -34,7 +34,7 @@ describe('validateParams', () => {
     expect(error).toBeInstanceOf(ModuleArgsError);
     // Ansible's wording (playbooks assert on it), every unsupported name at once, the guess in the hint.
     expect((error as ModuleArgsError).message).toBe(
-      'Unsupported parameters for (command) module: bogus, chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends.',
+      'Unsupported parameters for (command) module: bogus, chdri. Supported parameters include: argv, chdir, cmd, creates, executable, removes, stdin, stdin_add_newline, strip_empty_ends.',
     );
     expect((error as ModuleArgsError).context.hint).toBe('did you mean "chdir" for "chdri"?');
   });

@@ -119,7 +119,7 @@ describe('playbook errors', () => {
   it('module parameters under --strict: unknown, missing, wrong type, k=v for a module without free-form', async () => {
     const e = await failure('params.yml', { strict: true });
     expect(e.problems.map(line)).toEqual([
-      `${BAD}/params.yml:4:7, task "unknown parameter": Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends.`,
+      `${BAD}/params.yml:4:7, task "unknown parameter": Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, executable, removes, stdin, stdin_add_newline, strip_empty_ends.`,
       `${BAD}/params.yml:8:7, task "missing required": missing required arguments: _raw_params`,
       `${BAD}/params.yml:11:7, task "bad type": command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"`,
       `${BAD}/params.yml:15:13, task "k=v for a module without free-form": module ping takes key=value arguments; "hello world" is not one`,
@@ -129,14 +129,14 @@ describe('playbook errors', () => {
 
   it('module parameters by default: the playbook loads, each task carries its problem and is warned about once', async () => {
     expect(await taskProblems('params.yml')).toEqual([
-      '3:7 unknown parameter: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends.',
+      '3:7 unknown parameter: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, executable, removes, stdin, stdin_add_newline, strip_empty_ends.',
       '7:7 missing required: missing required arguments: _raw_params',
       '10:7 bad type: command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"',
       '14:7 k=v for a module without free-form: module ping takes key=value arguments; "hello world" is not one',
     ]);
     const pb = await loadPlaybook(`${BAD}/params.yml`);
     expect(pb.warnings).toEqual([
-      `${BAD}/params.yml:4:7: task "unknown parameter" will fail if it runs: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, removes, stdin, stdin_add_newline, strip_empty_ends. (did you mean "chdir" for "chdri"?)`,
+      `${BAD}/params.yml:4:7: task "unknown parameter" will fail if it runs: Unsupported parameters for (command) module: chdri. Supported parameters include: argv, chdir, cmd, creates, executable, removes, stdin, stdin_add_newline, strip_empty_ends. (did you mean "chdir" for "chdri"?)`,
       `${BAD}/params.yml:8:7: task "missing required" will fail if it runs: missing required arguments: _raw_params (module raw needs _raw_params)`,
       `${BAD}/params.yml:11:7: task "bad type" will fail if it runs: command: parameter stdin_add_newline must be a boolean (yes/no, true/false), got "maybe"`,
       expect.stringMatching(new RegExp(`^${BAD}/params\\.yml:15:13: task "k=v for a module without free-form" will fail if it runs: module ping takes key=value arguments; "hello world" is not one \\(write the arguments as a mapping`)),

@@ -184,7 +184,8 @@ const FREE_FORM_KEYS = ['chdir', 'creates', 'removes', 'stdin', 'stdin_add_newli
 export const command: ModuleDefinition<CommandParams, CommandState, RunAction> = {
   name: 'command',
   aliases: ['ansible.builtin.command', 'ansible.legacy.command'],
-  params: { ...common, argv: { type: 'list', elements: 'str' } },
+  // executable is accepted and ignored with Ansible's warning (removed from command in 2.4).
+  params: { ...common, argv: { type: 'list', elements: 'str' }, executable: { type: 'path' } },
   freeForm: '_raw_params',
   freeFormKeys: FREE_FORM_KEYS,
   probe,
@@ -192,7 +193,12 @@ export const command: ModuleDefinition<CommandParams, CommandState, RunAction> =
     const words = commandWords(p);
     return decide(shJoin(words), words, p, state);
   },
-  apply: runLine,
+  apply: async (ctx, p, plan) => {
+    const result = await runLine(ctx, p, plan);
+    if (!p.executable) return result;
+    const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${p.executable}'.`;
+    return { ...result, warnings: [...((result.warnings as string[] | undefined) ?? []), warning] };
+  },
 };
 
 export const shell: ModuleDefinition<CommandParams, CommandState, RunAction> = {
