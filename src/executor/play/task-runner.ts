@@ -4,7 +4,7 @@ import { ModuleArgsError } from '../../modules/index.js';
 import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT, TemplateError, markUnsafe } from '../../template/index.js';
-import { taskModule } from './task-module.js';
+import { TaskModuleError, taskModule } from './task-module.js';
 import { HandlerNotFoundError, handlerNames } from './handler-names.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -73,6 +73,9 @@ function withResult(rt: Runtime, host: string, layers: TaskLayers, task: TaskNod
   const extra: Vars = { ...result, ...(task.register ? { [task.register]: result } : {}) };
   return taskVars(rt.vars, host, { ...layers, loop: { ...(layers.loop ?? {}), ...extra } });
 }
+
+/** Modules that are action plugins in Ansible without async support: async on them fails the task. */
+const NOT_ASYNC = new Set(['add_host', 'assemble', 'assert', 'async_status', 'copy', 'debug', 'fail', 'fetch', 'group_by', 'include_vars', 'pause', 'raw', 'script', 'set_fact', 'set_stats', 'template', 'unarchive', 'wait_for_connection']);
 
 /**
  * changed_when and failed_when, as Ansible: changed_when applies to a failed result too; a condition
@@ -164,6 +167,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       // Inside the retry loop: a task that cannot run its module fails like a module that failed,
       // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
       const resolved = taskModule(task, rt.templar, vars, (name) => moduleDefaultsFor(scope, task, name));
+      if (asyncSeconds && NOT_ASYNC.has(resolved.module.name)) throw new TaskModuleError('async is not supported for this task.');
       if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), errorResult);
       else if (timeout) result = await withTimeout(run(resolved, rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
       else result = await run(resolved, rt.pool.get(tc.spec));
@@ -192,9 +196,10 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: attempts - n, result, at: Date.now() });
       await sleep(delay * 1000, rt.signal);
     } else {
-      // Out of attempts: Ansible reports one fewer than were made.
+      // Out of attempts: Ansible reports one fewer than were made, and the task failed, unless
+      // failed_when judged it (Ansible's TaskResult goes by failed_when_result first).
       result.attempts = attempts - 1;
-      result.failed = true;
+      result.failed = 'failed_when_result' in result ? !!result.failed_when_result : true;
     }
   }
   // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`).
