@@ -335,6 +335,11 @@ describe('include_vars', () => {
   it('merges nested dicts with hash_behaviour=merge', async () => {
     const r = await run('include_vars', { dir: join(play, 'vars', 'conf.d'), hash_behaviour: 'merge', ignore_unknown_extensions: true, files_matching: '10-a' }, { searchPaths: playPaths });
     expect(r.ansible_facts).toEqual({ a: 10, nested: { y: { w: 2 } } });
+    // As Ansible (its include_vars target): merged with the value the variable already has.
+    const merged = await run('include_vars', { dir: join(play, 'vars', 'conf.d'), hash_behaviour: 'merge', ignore_unknown_extensions: true, files_matching: '10-a' }, { searchPaths: playPaths, vars: { nested: { x: 1, y: { z: 1 } }, a: 1 } });
+    expect(merged.ansible_facts).toEqual({ a: 10, nested: { x: 1, y: { z: 1, w: 2 } } });
+    const replaced = await run('include_vars', { dir: join(play, 'vars', 'conf.d'), ignore_unknown_extensions: true, files_matching: '10-a' }, { searchPaths: playPaths, vars: { nested: { x: 1 } } });
+    expect(replaced.ansible_facts).toEqual({ a: 10, nested: { y: { w: 2 } } });
     expect(mergeDeep({ n: { x: 1, y: { z: 1 } } }, { n: { y: { w: 2 } } })).toEqual({ n: { x: 1, y: { z: 1, w: 2 } } });
   });
   it('fails on missing files, non-dict files, YAML errors and mixed options', async () => {

@@ -37,6 +37,8 @@ export interface IncludeVarsState {
   files: LoadedFile[];
   /** A failure before any file was read (not found, bad options). */
   error?: string;
+  /** With hash_behaviour: the variables as the task sees them, to combine the loaded ones with. */
+  current?: Record<string, unknown>;
 }
 
 function optionsError(p: IncludeVarsParams): string | undefined {
@@ -134,6 +136,11 @@ export function mergeDeep(a: Record<string, unknown>, b: Record<string, unknown>
   return out;
 }
 
+/** A variable's value as plain data (the task's variables are lazy views). */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
 /** A failure as Ansible's include_vars action reports it: `message`, and no `msg`. */
 function failure(message: string, included: string[]): ResultPlan {
   return resultPlan({ changed: false, failed: true, message, ansible_facts: {}, ansible_included_var_files: included });
@@ -149,11 +156,18 @@ export function planIncludeVars(p: IncludeVarsParams, s: IncludeVarsState): Resu
     if (!isDict(data)) {
       return failure(`${f.path} must be stored as a dictionary/hash`, included);
     }
-    vars = p.hash_behaviour === 'merge' ? mergeDeep(vars, data) : { ...vars, ...data };
+    vars = { ...vars, ...data };
     included.push(f.path);
   }
   if (s.error) return failure(s.error, included);
-  const facts = p.name !== undefined ? { [p.name]: vars } : vars;
+  const facts: Record<string, unknown> = p.name !== undefined ? { [p.name]: vars } : vars;
+  // As Ansible: hash_behaviour combines each loaded variable with the value it has already.
+  if (p.hash_behaviour === 'merge' && s.current) {
+    for (const [k, v] of Object.entries(facts)) {
+      const old = plain(s.current[k]);
+      if (isDict(old) && isDict(v)) facts[k] = mergeDeep(old, v);
+    }
+  }
   return resultPlan({ changed: false, ansible_facts: facts, ansible_included_var_files: included });
 }
 
@@ -175,7 +189,10 @@ export const include_vars: ModuleDefinition<IncludeVarsParams, IncludeVarsState,
   },
   freeForm: '_raw_params',
   freeFormKeys: ['file', 'dir', 'name', 'depth', 'files_matching', 'ignore_files', 'extensions', 'ignore_unknown_extensions', 'hash_behaviour'],
-  probe: async (ctx, p) => probe(ctx, p),
+  probe: async (ctx, p) => {
+    const state = probe(ctx, p);
+    return p.hash_behaviour && ctx.vars ? { ...state, current: ctx.vars } : state;
+  },
   plan: planIncludeVars,
   apply: applyResult,
 };
