@@ -32,6 +32,10 @@ describe('group plan', () => {
     expect(plan.diff![0]!.before).toBe('name: devs\nstate: absent\n');
     expect(plan.diff![0]!.after).toBe('name: devs\nstate: present\ngid: 1500\n');
   });
+  it('non_unique needs a gid, as Ansible requires', () => {
+    expect(() => planGroup(params<GroupParams>('group', { name: 'foo', non_unique: true }), absent)).toThrow('non_unique is True but all of the following are missing: gid');
+    expect(argvs(planGroup(params<GroupParams>('group', { name: 'foo', gid: 1500, non_unique: true }), absent).actions)).toEqual([['groupadd', '-g', '1500', '-o', 'foo']]);
+  });
   it('is ok when the group exists (gid equal or not asked)', () => {
     expect(planGroup(params<GroupParams>('group', { name: 'devs' }), present).actions).toEqual([]);
     expect(planGroup(params<GroupParams>('group', { name: 'devs', gid: '1500' }), present).actions).toEqual([]);

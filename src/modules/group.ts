@@ -91,6 +91,8 @@ function describe(p: GroupParams, s: GroupState): string {
 }
 
 export function planGroup(p: GroupParams, s: GroupState): GroupPlan {
+  // Ansible's required_if for this module.
+  if (p.non_unique && p.gid === undefined) throw new GroupModuleError('non_unique is True but all of the following are missing: gid');
   const actions: Step[] = [];
   let after: GroupState = s;
   if (p.state === 'absent') {
