@@ -283,7 +283,7 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
 
   // Which key is the module: the non-keyword key that names a module; a key closer to a keyword
   // than to any module is a misspelt keyword.
-  const modules = others.filter((e) => looksLikeModule(e.key) || localPlugin(e.key, [scope.role?.path, scope.dir, ctx.playDir]));
+  const modules = others.filter((e) => looksLikeModule(e.key) || localPlugin(e.key, pluginBases(scope, ctx)));
   let rest = others.filter((e) => !modules.includes(e));
   if (!modules.length && !candidates.length) {
     const moduleish = rest.filter((e) => !PLAY_KEYWORDS.has(e.key) && !likelyKeywordTypo(e.key, allowed));
@@ -375,7 +375,7 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
   }
   task.moduleAs = moduleAs;
   const resolved = resolveModule(moduleAs);
-  const plugin = resolved.kind === 'unknown' ? localPlugin(moduleAs, [scope.role?.path, scope.dir, ctx.playDir]) : undefined;
+  const plugin = resolved.kind === 'unknown' ? localPlugin(moduleAs, pluginBases(scope, ctx)) : undefined;
   if (plugin) {
     task.args = { ...argsBase };
     task.module = moduleAs;
@@ -413,6 +413,15 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
   }
   if (scope.role) task.role = scope.role;
   return task;
+}
+
+/**
+ * Where Ansible finds a playbook's own modules: the task's role, the playbook, and every role
+ * loaded so far (a role's library/ serves the whole play once the role is loaded).
+ */
+function pluginBases(scope: FileScope, ctx: LoadCtx): string[] {
+  const roles = [...ctx.roleChain, ...(ctx.play ? [...ctx.play.roleSeen] : [])].map((key) => key.split('\u0000')[0]!);
+  return [...new Set([...(scope.role ? [scope.role.path] : []), scope.dir, ctx.playDir, ...roles])];
 }
 
 /** Sets a block's notify on the tasks inside it that have none (Ansible's inheritance). */
