@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesToHuman, factsScript, MARK, osFamily, parseFacts, parseKeyValueFile, resolveSubsets, splitSections } from '../src/modules/facts.js';
+import { bytesToHuman, factsScript, MARK, osFamily, parseFacts, parseKeyValueFile, resolveSubsets, splitSections, virtualFacts } from '../src/modules/facts.js';
 import { factName, planSetup } from '../src/modules/setup.js';
 import { getModule, validateParams } from '../src/modules/index.js';
 
@@ -185,6 +185,23 @@ describe('python facts', () => {
   });
   it('a host without any python has no python facts', () => {
     expect(parseFacts(output({ python: '' }), new Set(['python']))).toEqual({});
+  });
+});
+
+describe('virtual facts, as Ansible finds them on Linux', () => {
+  const v = (sections: Record<string, string>) => virtualFacts(splitSections(output(sections)));
+  it('containers from pid 1 (cgroup, environment), systemd, /.dockerenv', () => {
+    expect(v({ 'file:/proc/1/cgroup': '0::/system.slice/docker-0123abcd.scope\n' })).toEqual({ virtualization_type: 'docker', virtualization_role: 'guest', virtualization_tech_guest: ['container', 'docker'], virtualization_tech_host: [] });
+    expect(v({ environ1: 'PATH=/bin\ncontainer=lxc\n' })).toMatchObject({ virtualization_type: 'lxc', virtualization_role: 'guest', virtualization_tech_guest: ['container', 'lxc'] });
+    expect(v({ 'file:/run/systemd/container': 'podman\n' })).toMatchObject({ virtualization_type: 'podman', virtualization_tech_guest: ['container', 'podman'] });
+    expect(v({ virtflags: '/.dockerenv\n' })).toMatchObject({ virtualization_type: 'docker', virtualization_role: 'guest' });
+    expect(v({ virtflags: '/proc/vz\n/proc/bc\n' })).toMatchObject({ virtualization_type: 'openvz', virtualization_role: 'host', virtualization_tech_host: ['openvz'] });
+  });
+  it('virtual machines from DMI names; NA when nothing says', () => {
+    expect(v({ 'file:/sys/devices/virtual/dmi/id/product_name': 'KVM\n' })).toMatchObject({ virtualization_type: 'kvm', virtualization_role: 'guest', virtualization_tech_guest: ['kvm'] });
+    expect(v({ 'file:/sys/devices/virtual/dmi/id/sys_vendor': 'QEMU\n' })).toMatchObject({ virtualization_type: 'kvm' });
+    expect(v({ 'file:/sys/devices/virtual/dmi/id/bios_vendor': 'innotek GmbH\n' })).toMatchObject({ virtualization_type: 'virtualbox' });
+    expect(v({})).toEqual({ virtualization_type: 'NA', virtualization_role: 'NA', virtualization_tech_guest: [], virtualization_tech_host: [] });
   });
 });
 

@@ -26,7 +26,7 @@ export const MIN_SUBSET = [
   'user',
 ] as const;
 
-/** Subsets beyond `min`. fleet gathers nothing for caps, selinux and virtual (see docs/modules.md). */
+/** Subsets beyond `min`. fleet gathers nothing for caps and selinux (see docs/modules.md). */
 export const EXTRA_SUBSETS = ['hardware', 'network', 'virtual', 'loadavg'] as const;
 
 const ALL = new Set<string>([...MIN_SUBSET, ...EXTRA_SUBSETS]);
@@ -121,6 +121,15 @@ export function factsScript(selected: ReadonlySet<string>, options: { gatherTime
   if (has('user')) {
     s.push(`sec user; id -un; id -u; id -g; id -ru; id -rg; u=$(id -u); getent passwd "$u" 2>/dev/null || awk -F: -v u="$u" '$3==u {print; exit}' /etc/passwd`);
   }
+  if (has('virtual')) {
+    s.push(
+      `f /proc/1/cgroup`,
+      `[ -r /proc/1/environ ] && { sec environ1; tr '\\000' '\\n' < /proc/1/environ 2>/dev/null; }`,
+      `sec virtflags; for x in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit; do [ -e "$x" ] && echo "$x"; done; :`,
+      `f /run/systemd/container`,
+      `for x in product_name sys_vendor bios_vendor; do f /sys/devices/virtual/dmi/id/$x; done`,
+    );
+  }
   if (has('python')) {
     // One interpreter start without site (a few ms): the facts Ansible's python collector gives.
     s.push(
@@ -187,6 +196,63 @@ export function pythonFacts(text: string | undefined): Facts {
       version_info: [major, minor, micro, releaselevel, serial],
     },
     python_version: `${major}.${minor}.${micro}`,
+  };
+}
+
+/** DMI names Ansible's Linux virtual collector maps to a virtualization type (the common ones). */
+const DMI_TYPES: { file: string; values: string[]; type: string }[] = [
+  { file: 'product_name', values: ['KVM', 'KVM Server', 'Bochs', 'AHV'], type: 'kvm' },
+  { file: 'sys_vendor', values: ['oVirt'], type: 'oVirt' },
+  { file: 'product_name', values: ['VMware Virtual Platform', 'VMware7,1'], type: 'VMware' },
+  { file: 'product_name', values: ['OpenStack Compute', 'OpenStack Nova'], type: 'openstack' },
+  { file: 'bios_vendor', values: ['Xen'], type: 'xen' },
+  { file: 'bios_vendor', values: ['innotek GmbH'], type: 'virtualbox' },
+  { file: 'bios_vendor', values: ['Amazon EC2', 'DigitalOcean', 'Hetzner'], type: 'kvm' },
+  { file: 'sys_vendor', values: ['QEMU', 'Amazon EC2', 'DigitalOcean', 'Google', 'Scaleway', 'Nutanix'], type: 'kvm' },
+  { file: 'sys_vendor', values: ['KubeVirt'], type: 'KubeVirt' },
+  { file: 'sys_vendor', values: ['Microsoft Corporation'], type: 'VirtualPC' },
+  { file: 'sys_vendor', values: ['Parallels Software International Inc.'], type: 'parallels' },
+  { file: 'sys_vendor', values: ['OpenStack Foundation'], type: 'openstack' },
+];
+
+/**
+ * virtualization_type/role and the guest/host technologies, as Ansible's Linux collector finds
+ * them: containers first (cgroup of pid 1, its environment, openvz, systemd's container file,
+ * /.dockerenv), then the DMI names of a virtual machine; `NA` when nothing says.
+ */
+export function virtualFacts(sec: Map<string, string>): Facts {
+  const guest = new Set<string>();
+  const host = new Set<string>();
+  let type: string | undefined;
+  let role: string | undefined;
+  const found = (tech: string, as: 'guest' | 'host' = 'guest'): void => {
+    (as === 'guest' ? guest : host).add(tech);
+    if (type === undefined) [type, role] = [tech, as];
+  };
+  for (const line of lines(sec.get('file:/proc/1/cgroup'))) {
+    if (/\/docker(\/|-[0-9a-f]+\.scope)/.test(line)) found('docker');
+    if (/\/lxc\//.test(line) || /\/machine\.slice\/machine-lxc/.test(line)) found('lxc');
+    if (/\/system\.slice\/containerd\.service/.test(line)) found('containerd');
+  }
+  for (const line of lines(sec.get('environ1'))) {
+    if (/container=lxc/.test(line)) found('lxc');
+    if (/container=podman/.test(line)) found('podman');
+    if (/^container=./.test(line)) found('container');
+  }
+  const flags = new Set(lines(sec.get('virtflags')));
+  if (flags.has('/proc/vz') && !flags.has('/proc/lve')) found('openvz', flags.has('/proc/bc') ? 'host' : 'guest');
+  const systemdContainer = sec.get('file:/run/systemd/container')?.trim();
+  if (systemdContainer) found(systemdContainer);
+  if (flags.has('/.dockerenv') || flags.has('/.dockerinit')) found('docker');
+  if (systemdContainer || ['docker', 'lxc', 'podman', 'openvz', 'containerd'].some((t) => guest.has(t))) guest.add('container');
+  for (const { file, values, type: tech } of DMI_TYPES) {
+    if (values.includes(sec.get(`file:/sys/devices/virtual/dmi/id/${file}`)?.trim() ?? '')) found(tech);
+  }
+  return {
+    virtualization_type: type ?? 'NA',
+    virtualization_role: role ?? 'NA',
+    virtualization_tech_guest: [...guest].sort(),
+    virtualization_tech_host: [...host].sort(),
   };
 }
 
@@ -871,6 +937,7 @@ export function parseFacts(out: string, selected: ReadonlySet<string>): Facts {
   if (has('service_mgr')) Object.assign(facts, serviceMgrFacts(sec));
   if (has('user')) Object.assign(facts, userFacts(sec));
   if (has('python')) Object.assign(facts, pythonFacts(sec.get('python')));
+  if (has('virtual')) Object.assign(facts, virtualFacts(sec));
   if (has('env')) Object.assign(facts, envFacts(sec));
   if (has('date_time')) Object.assign(facts, dateTimeFacts(sec));
   if (has('dns')) Object.assign(facts, dnsFacts(sec));

@@ -151,6 +151,7 @@ function khResult(p: KnownHostsParams, file: string, changed: boolean): ModuleRe
 export const known_hosts: ModuleDefinition<KnownHostsParams, KnownHostsState, Step> = {
   name: 'known_hosts',
   diffAsOne: true,
+  diffAlways: true,
   aliases: ['ansible.builtin.known_hosts', 'ansible.legacy.known_hosts'],
   params: {
     name: { type: 'str', required: true, aliases: ['host'] },

@@ -144,6 +144,8 @@ export interface ModuleDefinition<P = Record<string, unknown>, S = unknown, A = 
    * playbooks read `result.diff.before`. Reporters take either shape.
    */
   diffAsOne?: boolean;
+  /** The module returns its diff whether diff mode is on or not, as Ansible's does (known_hosts). */
+  diffAlways?: boolean;
   probe(ctx: ModuleContext, params: P): Promise<S>;
   plan(params: P, state: S): Plan<A>;
   apply(ctx: ModuleContext, params: P, plan: Plan<A>): Promise<ModuleResult>;

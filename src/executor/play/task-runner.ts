@@ -162,11 +162,13 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       predicted: { ...rt.states.get(target).predicted, remember: (p: Predicted) => rt.states.get(target).remember(p) },
       renderTemplate: (text, o) => rt.templar.renderText(text, o.extraVars ? overlayVars(vars, o.extraVars) : vars, o),
     });
+  let keepDiff = false;
   for (let n = 1; n <= attempts; n++) {
     try {
       // Inside the retry loop: a task that cannot run its module fails like a module that failed,
       // so failed_when, until, ignore_errors and rescue see it as Ansible's do.
       const resolved = taskModule(task, rt.templar, vars, (name) => moduleDefaultsFor(scope, task, name));
+      keepDiff = !!resolved.module.diffAlways;
       if (asyncSeconds && NOT_ASYNC.has(resolved.module.name)) throw new TaskModuleError('async is not supported for this task.');
       if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), errorResult);
       else if (timeout) result = await withTimeout(run(resolved, rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
@@ -202,8 +204,9 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       result.failed = 'failed_when_result' in result ? !!result.failed_when_result : true;
     }
   }
-  // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`).
-  if (!diffMode && result.diff !== undefined) delete result.diff;
+  // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`),
+  // unless the module always returns one.
+  if (!diffMode && !keepDiff && result.diff !== undefined) delete result.diff;
   return { result, ...(target !== host ? { delegatedTo: target } : {}) };
 }
 
