@@ -63,7 +63,7 @@ async function probeAndApply(run: ModuleRun, ctx: ModuleContext): Promise<Module
   const { module, params } = run;
   const state: unknown = await module.probe(ctx, params);
   const plan = module.plan(params, state);
-  const diff = run.diffMode && plan.diff?.length ? { diff: plan.diff } : {};
+  const diff = (run.diffMode || module.diffAlways) && plan.diff?.length ? { diff: plan.diff } : {};
   if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
   if (run.checkMode && !module.readOnly && plan.checkResult) return { changed: false, ...plan.checkResult, ...diff };
   if (run.checkMode && !module.readOnly) {

@@ -10,7 +10,6 @@ import {
   ModuleFailure,
   parseProbe,
   probeScript,
-  serializeDiff,
   type AttrChange,
   type AttrParams,
   type ProbeResult,
@@ -388,7 +387,8 @@ export function planFile(p: FileParams, s: FileState): FilePlan {
       break;
     }
   }
-  const diff: FileDiff[] = Object.keys(before).length || Object.keys(after).length ? [{ before: serializeDiff({ path: p.path, ...before }), after: serializeDiff({ path: p.path, ...after }) }] : [];
+  // As Ansible's file module: one diff of mappings, returned whether diff mode is on or not.
+  const diff: FileDiff[] = [{ before: { path: p.path, ...before }, after: { path: p.path, ...after } }];
   const leaves = ({ absent: 'absent', directory: 'directory', link: 'link' } as const)[state as 'absent' | 'directory' | 'link'] ?? 'file';
   return { actions, ...(diff.length ? { diff } : {}), state, path: resultPath, ...(src !== undefined ? { src } : {}), current: s.lst, predicts: { paths: { [resultPath]: leaves } } };
 }
@@ -428,13 +428,15 @@ async function apply(ctx: ModuleContext, p: FileParams, plan: Plan<FileAction>):
   const after = parseProbe(paths, r.stdout).files[0]!;
   const result: ModuleResult = { changed: fp.actions.length > 0, ...describe(p.path, after, fp.state) };
   if (fp.src !== undefined && result.src === undefined) result.src = fp.src;
-  if (ctx.diffMode && fp.diff) result.diff = fp.diff;
+  if (fp.diff) result.diff = fp.diff;
   return result;
 }
 
 export const file: ModuleDefinition<FileParams & { _diff_peek?: boolean }, FileState | { diffPeek: boolean }, FileAction> = {
   name: 'file',
   aliases: ['ansible.builtin.file', 'ansible.legacy.file'],
+  diffAsOne: true,
+  diffAlways: true,
   params: {
     path: { type: 'path', required: true, aliases: ['dest', 'name'] },
     state: { type: 'str', choices: ['file', 'directory', 'link', 'hard', 'touch', 'absent'] },

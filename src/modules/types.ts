@@ -23,8 +23,9 @@ export type ParamSchema = Record<string, ParamSpec>;
 
 /** A before/after pair of one thing a task changes (content, or mode/owner/state), shown with --diff. */
 export interface FileDiff {
-  before: string;
-  after: string;
+  /** Text, or a mapping (the file module's `{path, state, mode...}`), shown as Ansible's sorted JSON. */
+  before: string | Record<string, unknown>;
+  after: string | Record<string, unknown>;
   before_header?: string;
   after_header?: string;
 }

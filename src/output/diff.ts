@@ -1,5 +1,6 @@
 import { structuredPatch } from 'diff';
 import type { FileDiff } from '../modules/types.js';
+import { serializeDiff } from '../modules/util/file-attrs.js';
 import { COLOR, stringc } from './ansible-format.js';
 
 export interface UnifiedDiffOptions {
@@ -16,6 +17,12 @@ function range(start: number, lines: number): string {
   return `${start},${lines}`;
 }
 
+/** A side of a diff as Ansible's callback shows it: text as it is, a mapping as sorted JSON. */
+function diffText(side: unknown): string {
+  if (side && typeof side === 'object' && !Array.isArray(side)) return serializeDiff(side as Record<string, unknown>);
+  return String(side ?? '');
+}
+
 /**
  * One before/after pair as a unified diff, the way Ansible's `_get_diff` prints it:
  * `--- before: <before_header>` / `+++ after: <after_header>` (or bare `before`/`after`), then the
@@ -23,8 +30,8 @@ function range(start: number, lines: number): string {
  * `\ No newline at end of file`. Nothing at all (an empty string) when the two sides are equal.
  */
 export function unifiedDiff(d: FileDiff, options: UnifiedDiffOptions = {}): string {
-  const before = String(d.before ?? '');
-  const after = String(d.after ?? '');
+  const before = diffText(d.before);
+  const after = diffText(d.after);
   if (before === after) return '';
   const patch = structuredPatch('before', 'after', before, after, '', '', { context: options.context ?? 3 });
   if (patch.hunks.length === 0) return '';

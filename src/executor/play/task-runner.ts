@@ -31,6 +31,8 @@ export interface TaskOutcome {
   /** ignore_unreachable held for this host: an unreachable result counts as skipped. */
   unreachableIgnored?: boolean;
   delegatedTo?: string;
+  /** Diff mode applied to the task: its diff is shown (a module may return one regardless). */
+  showDiff?: boolean;
 }
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -113,7 +115,7 @@ function changeInventory(rt: Runtime, task: TaskNode, host: string, layers: Task
 }
 
 /** One module run on one host, with delegate_to, become, until/retries and changed_when/failed_when. */
-async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string }> {
+async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, layers: TaskLayers, vars: Vars): Promise<{ result: ModuleResult; delegatedTo?: string; showDiff: boolean }> {
   let tc: TaskConnection, timeout: number | undefined, asyncSeconds: number | undefined, poll: number | undefined;
   try {
     // A connection, become or timing keyword this host cannot honour fails the task here (ignore_errors, rescue apply).
@@ -122,7 +124,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     asyncSeconds = secondsKeyword(rt, task.async, vars, 'async');
     poll = secondsKeyword(rt, task.poll, vars, 'poll');
   } catch (error) {
-    return { result: errorResult(error) };
+    return { result: errorResult(error), showDiff: false };
   }
   const { target, become, becomeUser, becomeMethod } = tc;
   const checkKeyword = keyword(scope, task, 'check_mode');
@@ -207,7 +209,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
   // As in Ansible, a result has a diff only where diff mode applied to the task (--diff or `diff:`),
   // unless the module always returns one.
   if (!diffMode && !keepDiff && result.diff !== undefined) delete result.diff;
-  return { result, ...(target !== host ? { delegatedTo: target } : {}) };
+  return { result, showDiff: diffMode, ...(target !== host ? { delegatedTo: target } : {}) };
 }
 
 function censor(result: ModuleResult): ModuleResult {
@@ -231,6 +233,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
   };
   let result: ModuleResult;
   let delegatedTo: string | undefined;
+  let showDiff = false;
   let noLog = false;
   try {
     const vars = taskVars(rt.vars, host, layers);
@@ -238,7 +241,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
     noLog = noLogKeyword !== undefined && truthy(rt.templar.template(noLogKeyword, vars));
     if (task.loop === undefined) {
       if (!rt.templar.conditional(allWhen(scope, task), vars)) result = skippedResult();
-      else ({ result, delegatedTo } = await attempt(rt, task, host, scope, layers, vars));
+      else ({ result, delegatedTo, showDiff } = await attempt(rt, task, host, scope, layers, vars));
     } else {
       let items: unknown[];
       try {
@@ -260,14 +263,14 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         let r: ModuleResult;
         try {
           if (!rt.templar.conditional(allWhen(scope, task), itemVars)) r = skippedResult();
-          else ({ result: r, delegatedTo } = await attempt(rt, task, host, scope, itemLayers, itemVars));
+          else ({ result: r, delegatedTo, showDiff } = await attempt(rt, task, host, scope, itemLayers, itemVars));
         } catch (error) {
           r = errorResult(error);
         }
         r = { ...r, [loopVar]: item, ansible_loop_var: loopVar, ...(control.index_var ? { [control.index_var]: i } : {}) };
         const label = control.label !== undefined ? String(rt.templar.template(control.label, itemVars)) : typeof item === 'string' ? item : JSON.stringify(item);
         const shown = noLog ? censor(r) : r;
-        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(diffsOf(r.diff) && !noLog ? { diff: diffsOf(r.diff)! } : {}), at: Date.now() });
+        rt.emit({ type: 'item_result', host, status: statusOf(r), task: ref, label: noLog ? '(censored due to no_log)' : label, result: shown, ...(showDiff && diffsOf(r.diff) && !noLog ? { diff: diffsOf(r.diff)! } : {}), at: Date.now() });
         results.push(r);
         // As Ansible's loop: the next item sees this item's facts and registered result.
         applyFacts(rt.states.get(host), task, r);
@@ -300,6 +303,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
       ignored: status === 'failed' && ignore,
       ...(unreachableIgnored ? { unreachableIgnored } : {}),
       ...(delegatedTo ? { delegatedTo } : {}),
+      ...(showDiff ? { showDiff } : {}),
     };
   } catch (error) {
     if (error instanceof HandlerNotFoundError) throw error;

@@ -188,8 +188,8 @@ function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_onc
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
   const state = rt.states.get(host);
   const ref = taskRef(task, scope);
-  // The task runner leaves a diff only where diff mode applied to the task (--diff or its `diff:` keyword).
-  const diffs = diffsOf(outcome.result.diff);
+  // A diff is shown only where diff mode applied to the task (--diff or its `diff:` keyword).
+  const diffs = outcome.showDiff ? diffsOf(outcome.result.diff) : undefined;
   const diff = diffs ? { diff: diffs } : {};
   rt.emit({
     type: 'host_result',
