@@ -127,6 +127,8 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     return { result: errorResult(error), showDiff: false };
   }
   const { target, become, becomeUser, becomeMethod } = tc;
+  // As Ansible's play context fills it in for the task: how the host is reached, unless a variable says.
+  if (!('ansible_connection' in vars)) vars = overlayVars(vars, { ansible_connection: tc.spec.kind });
   const checkKeyword = keyword(scope, task, 'check_mode');
   const checkMode = checkKeyword !== undefined ? truthy(rt.templar.template(checkKeyword, vars)) : rt.checkMode;
   const diffKeyword = keyword(scope, task, 'diff');
