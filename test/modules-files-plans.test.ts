@@ -108,7 +108,8 @@ describe('planFile', () => {
     const rec = planFile(fp({ state: 'directory', recurse: true, owner: 'alice' }), fs(d, { entries: [{ type: 'file', mode: 0o644, uid: 0, gid: 0 }] }));
     expect(rec.actions.map((a) => a.kind)).toEqual(['attrs', 'recurse']);
     expect(rec.actions[1]!.command).toBe('chown -R -h alice -- /p/');
-    expect(() => planFile(fp({ state: 'file', recurse: true }), fs(f()))).toThrow(/recurse option requires state to be directory/);
+    expect(() => planFile(fp({ state: 'file', recurse: true }), fs(f()))).toThrow("recurse option requires state to be 'directory'");
+    expect(() => planFile(fp({ src: '/src' }), fs(f()))).toThrow("src option requires state to be 'link' or 'hard'");
   });
   it('state=touch: create, or update times (always changed), times from the probe', () => {
     const t = planFile(fp({ state: 'touch' }), fs(absent()));

@@ -2,6 +2,7 @@ import { shJoin, shlexSplit, shQuote, ShlexError } from '../util/shlex.js';
 import { ModuleArgsError } from './args.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan, ParamSchema } from './types.js';
 import { splitlines } from './util/splitlines.js';
+import { ModuleFailure } from './util/file-attrs.js';
 
 /** Shared by command, shell and raw: what to run and the conditions that skip it. */
 export interface CommandParams {
@@ -164,7 +165,7 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
 function commandWords(p: CommandParams): string[] {
   if (p.argv && p.argv.length) return p.argv;
   const text = p.cmd ?? p._raw_params;
-  if (!text) throw new ModuleArgsError('no command given', 'give the command as free-form text, cmd: or argv:');
+  if (!text) throw new ModuleFailure('no command given', { rc: 256 });
   try {
     return shlexSplit(text);
   } catch (e) {
@@ -175,7 +176,7 @@ function commandWords(p: CommandParams): string[] {
 
 function shellLine(p: CommandParams): string {
   const text = p.cmd ?? p._raw_params;
-  if (!text) throw new ModuleArgsError('no command given', 'give the command as free-form text or cmd:');
+  if (!text) throw new ModuleFailure('no command given', { rc: 256 });
   return p.executable ? `${shQuote(p.executable)} -c ${shQuote(text)}` : text;
 }
 

@@ -237,7 +237,10 @@ export function planFile(p: FileParams, s: FileState): FilePlan {
   };
   let resultPath = p.path;
   let src: string | undefined;
-  if (p.recurse && state !== 'directory') throw new ModuleFailure('recurse option requires state to be directory', { path: p.path });
+  if (p.recurse && state !== 'directory') throw new ModuleFailure("recurse option requires state to be 'directory'", { path: p.path });
+  if (p.src !== undefined && p.src !== null && p.src !== '' && state !== 'link' && state !== 'hard') {
+    throw new ModuleFailure("src option requires state to be 'link' or 'hard'", { path: p.path });
+  }
 
   switch (state) {
     case 'absent': {

@@ -130,7 +130,8 @@ export function newKnownHosts(p: KnownHostsParams, existing: string | undefined)
 
 export function planKnownHosts(p: KnownHostsParams, s: KnownHostsState): KnownHostsPlan {
   const { write, content } = newKnownHosts(p, s.content);
-  if (!write) return { actions: [], file: s.file };
+  // Ansible's module returns a diff even when nothing changes (its check-mode test compares the sides).
+  if (!write) return { actions: [], file: s.file, diff: [{ before: s.content ?? '', after: s.content ?? '', before_header: s.file, after_header: s.file }] };
   const script = [
     `f=${shQuote(s.file)}`,
     `d=$(dirname -- "$f"); [ -d "$d" ] || mkdir -p -m 0700 -- "$d" || exit 5`,

@@ -5,6 +5,7 @@ import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT, TemplateError, markUnsafe } from '../../template/index.js';
 import { TaskModuleError, taskModule } from './task-module.js';
+import { ModuleFailure } from '../../modules/util/file-attrs.js';
 import { HandlerNotFoundError, handlerNames } from './handler-names.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -51,6 +52,8 @@ export function taskRef(task: TaskNode, scope: Scope): TaskRef {
 function errorResult(error: unknown): ModuleResult {
   // Bad arguments say what is wrong in the message itself, worded as Ansible's.
   if (error instanceof ModuleArgsError) return { changed: false, failed: true, msg: error.message };
+  // A module's failure keeps the fields Ansible's module returns with it (path, rc...).
+  if (error instanceof ModuleFailure) return { changed: false, ...error.extra, failed: true, msg: error.message };
   if (error instanceof FleetError) {
     const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
     return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
