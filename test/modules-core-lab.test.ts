@@ -289,10 +289,10 @@ describe('core modules on lab nodes', () => {
     it('skips with creates/removes (one more round trip) and does not run in check mode', async () => {
       await sh('rm -f /tmp/script-ran; touch /tmp/script-marker');
       const created = await run('script', { _raw_params: 'report.sh', creates: '/tmp/script-marker' }, { searchPaths });
-      expect(created.result).toEqual({ changed: false, skipped: true, msg: 'skipped, since /tmp/script-marker exists' });
+      expect(created.result).toEqual({ changed: false, skipped: true, msg: '/tmp/script-marker exists, matching creates option' });
       expect(created.runs).toBe(1);
       const removed = await run('script', { _raw_params: 'report.sh', removes: '/tmp/script-none' }, { searchPaths });
-      expect(removed.result).toMatchObject({ skipped: true, msg: 'skipped, since /tmp/script-none does not exist' });
+      expect(removed.result).toMatchObject({ skipped: true, msg: '/tmp/script-none does not exist, matching removes option' });
       const check = await run('script', { _raw_params: 'report.sh', removes: '/tmp/script-marker' }, { searchPaths, checkMode: true });
       expect(check.result.changed).toBe(true);
       expect(await sh('[ -e /tmp/script-ran ] && echo ran || echo not run')).toBe('not run\n');

@@ -502,8 +502,8 @@ describe('script (pure parts)', () => {
   });
   it('plans a run, or a skip for creates/removes, or reports a missing script', () => {
     const p = params('script', { _raw_params: 'run.sh x', creates: '/done', removes: '/todo' });
-    expect(planScript(p, { source: '/c/run.sh', createsExists: true, removesExists: true })).toEqual({ actions: [], skipped: true, msg: 'skipped, since /done exists' });
-    expect(planScript(p, { source: '/c/run.sh', createsExists: false, removesExists: false })).toEqual({ actions: [], skipped: true, msg: 'skipped, since /todo does not exist' });
+    expect(planScript(p, { source: '/c/run.sh', createsExists: true, removesExists: true })).toEqual({ actions: [], skipped: true, msg: '/done exists, matching creates option' });
+    expect(planScript(p, { source: '/c/run.sh', createsExists: false, removesExists: false })).toEqual({ actions: [], skipped: true, msg: '/todo does not exist, matching removes option' });
     expect(planScript(p, { source: '/c/run.sh', createsExists: false, removesExists: true }).actions).toEqual([{ kind: 'run', source: '/c/run.sh', script: 'run.sh', args: 'x' }]);
     expect(() => planScript(params('script', { cmd: 'gone.sh' }), { tried: ['/a/gone.sh'] })).toThrow(/Could not find or access 'gone.sh'\nSearched in:\n\t\/a\/gone.sh/);
   });

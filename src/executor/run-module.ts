@@ -67,7 +67,7 @@ async function probeAndApply(run: ModuleRun, ctx: ModuleContext): Promise<Module
   if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
   if (run.checkMode && !module.readOnly && plan.checkResult) return { changed: false, ...plan.checkResult, ...diff };
   if (run.checkMode && !module.readOnly) {
-    return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
+    return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.skipped ? { skipped: true } : {}), ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
   }
   const result = await module.apply(ctx, params, plan);
   return result.diff || !diff.diff ? result : { ...result, ...diff };

@@ -78,13 +78,15 @@ async function probe(ctx: ModuleContext, p: ScriptParams): Promise<ScriptState> 
 
 export function planScript(p: ScriptParams, s: ScriptState): Plan<ScriptAction> {
   const { script, args } = splitScriptCommand(commandText(p));
-  if (p.creates && s.createsExists) return { actions: [], skipped: true, msg: `skipped, since ${p.creates} exists` };
-  if (p.removes && s.removesExists === false) return { actions: [], skipped: true, msg: `skipped, since ${p.removes} does not exist` };
+  if (p.creates && s.createsExists) return { actions: [], skipped: true, msg: `${p.creates} exists, matching creates option` };
+  if (p.removes && s.removesExists === false) return { actions: [], skipped: true, msg: `${p.removes} does not exist, matching removes option` };
   if (!s.source) {
     // An error, not a plan: the task fails in check mode too, as Ansible's.
     throw new ModuleArgsError(`Could not find or access '${script}'\nSearched in:\n${(s.tried ?? []).map((t) => `\t${t}`).join('\n')}`, 'put the script in files/ of the role or playbook, or give its path');
   }
-  return { actions: [{ kind: 'run', source: s.source, script, args }] };
+  // Check mode, as Ansible's script action: predicted changed with creates/removes, else skipped.
+  const checkResult = p.creates || p.removes ? undefined : { changed: false, skipped: true, msg: 'Check mode is not supported for this task.' };
+  return { actions: [{ kind: 'run', source: s.source, script, args }], ...(checkResult ? { checkResult } : {}) };
 }
 
 /** The one command that receives the script on stdin, runs it and removes it. */
