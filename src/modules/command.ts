@@ -163,8 +163,9 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
 
 /** command's words: argv as given, else the text split as shlex splits it. */
 function commandWords(p: CommandParams): string[] {
-  if (p.argv && p.argv.length) return p.argv;
   const text = p.cmd ?? p._raw_params;
+  if (p.argv && p.argv.length && text) throw new ModuleFailure('only command or argv can be given, not both', { rc: 256 });
+  if (p.argv && p.argv.length) return p.argv;
   if (!text) throw new ModuleFailure('no command given', { rc: 256 });
   try {
     return shlexSplit(text);
