@@ -285,7 +285,11 @@ describe('known_hosts plan', () => {
     const first = newKnownHosts(kh({ key: line, hash_host: true }), '');
     expect(first.content).toMatch(/^\|1\|[^|]+\|[^ ]+ ssh-ed25519 /);
     expect(newKnownHosts(kh({ key: line, hash_host: true }), first.content).write).toBe(false);
-    expect(newKnownHosts(kh({ key: line }), first.content).write).toBe(false);
+    // As Ansible's module: an entry in the other form than the one asked is written again.
+    expect(newKnownHosts(kh({ key: line }), first.content)).toEqual({ write: true, content: `${line}\n` });
+    const rehashed = newKnownHosts(kh({ key: line, hash_host: true }), `${line}\n`);
+    expect(rehashed.write).toBe(true);
+    expect(rehashed.content).toMatch(new RegExp(`^\\|1\\|[^ ]+ ssh-ed25519 ${ED.replace(/[+/]/g, '\\$&')}\\n$`));
   });
   it('[host]:port names', () => {
     const k = `[node1]:2222 ssh-ed25519 ${ED}`;

@@ -102,11 +102,14 @@ export function newKnownHosts(p: KnownHostsParams, existing: string | undefined)
   const hostLines: number[] = [];
   let exact = -1;
   let sameType = -1;
+  // As Ansible: an entry written in the other form (hashed or plain) than the one asked is replaced.
+  const wantHashed = !!checked && (p.hash_host || checked.parsed.hosts.startsWith('|1|'));
   lines.forEach((line, i) => {
     const k = parseKnownHostsLine(line);
     if (!k || k.marker || !fieldMatches(k.hosts, host)) return;
     hostLines.push(i);
-    if (checked && k.type === checked.parsed.type && k.blob === checked.parsed.blob) {
+    const sameForm = k.hosts.startsWith('|1|') === wantHashed;
+    if (checked && k.type === checked.parsed.type && k.blob === checked.parsed.blob && (sameForm || p.state === 'absent')) {
       if (exact < 0) exact = i;
     } else if (checked && k.type === checked.parsed.type && sameType < 0) sameType = i;
   });
