@@ -2,7 +2,8 @@
  * The core playbook modules without hosts: parameter schemas, pure plans from fixture states, and
  * whole runs (runModule, check mode too) with a connection that must never be touched.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -532,6 +533,16 @@ describe('helpers', () => {
     expect(remotePathWord('~/a b')).toBe(`"$HOME"'/a b'`);
     expect(remotePathWord('~deploy/x')).toBe(`~deploy/x`);
     expect(remotePathWord('/a/~b')).toBe("'/a/~b'");
+  });
+  it("expands environment variables in remote paths as Ansible's path parameters (expandvars): values are data, unset ones stay", () => {
+    const word = (path: string) => spawnSync('sh', ['-c', `printf %s ${remotePathWord(path)}`], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/home/u', EVIL: '$(touch /tmp/fleet-expandvars-canary)' } }).stdout;
+    expect(word('$HOME/.ssh/authorized_keys')).toBe('/home/u/.ssh/authorized_keys');
+    expect(word('/x/${HOME}/y')).toBe('/x//home/u/y');
+    expect(word('/a/$FLEET_SURELY_UNSET/b')).toBe('/a/$FLEET_SURELY_UNSET/b');
+    expect(word('/a/${FLEET_SURELY_UNSET}')).toBe('/a/${FLEET_SURELY_UNSET}');
+    expect(word("/it's $HOME/$(touch /tmp/fleet-expandvars-canary)")).toBe("/it's /home/u/$(touch /tmp/fleet-expandvars-canary)");
+    expect(word('/v/$EVIL')).toBe('/v/$(touch /tmp/fleet-expandvars-canary)');
+    expect(existsSync('/tmp/fleet-expandvars-canary')).toBe(false);
   });
   it('matches fnmatch patterns', () => {
     expect(fnmatch('ansible_eth0', 'ansible_eth*')).toBe(true);
