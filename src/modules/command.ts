@@ -3,6 +3,7 @@ import { ModuleArgsError } from './args.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan, ParamSchema } from './types.js';
 import { splitlines } from './util/splitlines.js';
 import { ModuleFailure } from './util/file-attrs.js';
+import { remotePathWord } from './util/remote-path.js';
 
 /** Shared by command, shell and raw: what to run and the conditions that skip it. */
 export interface CommandParams {
@@ -130,6 +131,12 @@ function stripEnds(text: string, strip: boolean): string {
   return strip ? text.replace(/\n+$/, '') : text;
 }
 
+/** Whether stderr is only the shell's message for a `cd` into chdir that failed. */
+export function isCdFailure(stderr: string, chdir: string): boolean {
+  const line = stderr.trim();
+  return line.includes(chdir) && /\bcd: /.test(line) && !line.includes('\n');
+}
+
 async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunAction>): Promise<ModuleResult> {
   const action = plan.actions[0];
   if (!action) return { changed: false, ...plan.result };
@@ -140,6 +147,15 @@ async function runLine(ctx: ModuleContext, p: CommandParams, plan: Plan<RunActio
   const stdout = stripEnds(r.stdout.toString('utf8'), p.strip_empty_ends);
   const stderr = stripEnds(r.stderr.toString('utf8'), p.strip_empty_ends);
   const words = plan.result?.cmd;
+  if (p.chdir && r.rc === 1 && stdout === '' && isCdFailure(stderr, p.chdir)) {
+    // Ansible changes directory before it runs anything: Python's error (its errno asked of the
+    // host, one more round trip on this failure only), and nothing ran.
+    const w = remotePathWord(p.chdir);
+    const why = (await ctx.run(`if [ ! -e ${w} ]; then echo 2; elif [ ! -d ${w} ]; then echo 20; else echo 13; fi`)).stdout.toString().trim();
+    const text = why === '20' ? 'Not a directory' : why === '13' ? 'Permission denied' : 'No such file or directory';
+    const msg = `Unable to change directory before execution: [Errno ${why === '20' || why === '13' ? why : '2'}] ${text}: b'${p.chdir}'`;
+    return { changed: false, failed: true, cmd: words ?? action.line, rc: null, start: null, end: null, delta: null, stdout: '', stderr: '', msg } as unknown as ModuleResult;
+  }
   if (Array.isArray(words) && r.rc === 127 && stdout === '' && /: not found$/.test(stderr.trim())) {
     // command runs its program without a shell in Ansible: a missing one is Python's ENOENT, not sh's 127.
     // Its cmd is then the words joined into one string (Ansible's run_command reports it so).
