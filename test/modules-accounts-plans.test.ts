@@ -291,6 +291,9 @@ describe('known_hosts plan', () => {
     expect(rehashed.write).toBe(true);
     expect(rehashed.content).toMatch(new RegExp(`^\\|1\\|[^ ]+ ssh-ed25519 ${ED.replace(/[+/]/g, '\\$&')}\\n$`));
   });
+  it('a comma-separated list of names fails as Ansible', () => {
+    expect(() => newKnownHosts(kh({ name: 'node1,node2', key: `node1 ssh-ed25519 ${ED}` }), '')).toThrow('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.');
+  });
   it('[host]:port names', () => {
     const k = `[node1]:2222 ssh-ed25519 ${ED}`;
     expect(newKnownHosts(kh({ name: '[node1]:2222', key: k }), `node1 ssh-ed25519 ${ED}\n`).write).toBe(true);

@@ -119,8 +119,9 @@ export function contentText(content: unknown): string {
 }
 
 async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
-  if (p.src === undefined && p.content === undefined) throw new ModuleFailure('src (or content) is required');
-  if (p.src !== undefined && p.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
+  // As Ansible's copy action: an empty src is no src.
+  if ((p.src === undefined || p.src === '') && p.content === undefined) throw new ModuleFailure('src (or content) is required');
+  if (p.src !== undefined && p.src !== '' && p.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
   const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p), ...(ctx.predicted ? { predicted: ctx.predicted } : {}) };
   // Local sources, read on the controller.
   const sources: Source[] = [];

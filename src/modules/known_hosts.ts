@@ -96,6 +96,9 @@ export interface KnownHostsPlan extends Plan<Step> {
  * of the same key type → replaced; absent without key → every line for the host goes.
  */
 export function newKnownHosts(p: KnownHostsParams, existing: string | undefined): { write: boolean; content: string } {
+  if (p.key && /\S+(\s+)?,(\s+)?/.test(p.name)) {
+    throw new KnownHostsError('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.');
+  }
   const checked = checkKey(p);
   const host = hostField(p.name);
   const lines = existing === undefined ? [] : (existing.match(/[^\n]*\n|[^\n]+$/g) ?? []);

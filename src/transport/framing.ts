@@ -62,7 +62,8 @@ export function buildFrame(command: string, options: FrameOptions = {}, token: s
   const prelude: string[] = [];
   if (options.cwd !== undefined) {
     noNul('cwd', options.cwd);
-    prelude.push(`cd -- ${shQuote(options.cwd)} || exit 1`);
+    // -P: the physical directory, as Python's os.chdir leaves it (a module's $PWD has symlinks resolved).
+    prelude.push(`cd -P -- ${shQuote(options.cwd)} || exit 1`);
   }
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (!ENV_NAME.test(name)) throw new CommandError(`invalid environment variable name ${JSON.stringify(name)}`);
