@@ -40,9 +40,9 @@ describe('a task with a problem of its own fails when it runs', () => {
     const r = await fleet(['play', join(DIR, 'run-time.yaml'), '-i', lab().inventoryPath]);
     // Warned once each before the run, with file:line.
     expect(r.stderr).toMatch(/\[WARNING\]: \S*run-time\.yaml:10:7: task "other platforms only, with a module fleet lacks" will fail if it runs: module apt_repository \(written ansible\.builtin\.apt_repository\) is not implemented in fleet yet/);
-    expect(r.stderr).toMatch(/\[WARNING\]: \S*run-time\.yaml:14:7: task "copy without dest, ignored" will fail if it runs: missing required arguments: dest/);
+    expect(r.stderr).toMatch(/\[WARNING\]: \S*run-time\.yaml:14:7: task "file without path, ignored" will fail if it runs: missing required arguments: path/);
     expect(taskBlock(r.stdout, 'other platforms only, with a module fleet lacks')).toMatch(/^skipping: \[node1\]$/m);
-    expect(taskBlock(r.stdout, 'copy without dest, ignored')).toMatch(/^fatal: \[node1\]: FAILED! => \{"changed": false, "msg": "missing required arguments: dest"\}\n\.\.\.ignoring$/m);
+    expect(taskBlock(r.stdout, 'file without path, ignored')).toMatch(/^fatal: \[node1\]: FAILED! => \{"changed": false, "msg": "missing required arguments: path"\}\n\.\.\.ignoring$/m);
     expect(taskBlock(r.stdout, 'the failure is registered with its message')).toMatch(/^ok: \[node1\]/m);
     expect(taskBlock(r.stdout, 'failed_when saw the message')).toMatch(/^ok: \[node1\]/m);
     expect(taskBlock(r.stdout, 'a bad value, rescued')).toMatch(/^fatal: \[node1\]: FAILED! => .*value of state must be one of: absent, directory, file, hard, link, touch, got: sideways/m);

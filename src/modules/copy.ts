@@ -121,6 +121,7 @@ export function contentText(content: unknown): string {
 async function probe(ctx: ModuleContext, p: CopyParams): Promise<CopyState> {
   // As Ansible's copy action: an empty src is no src.
   if ((p.src === undefined || p.src === '') && p.content === undefined) throw new ModuleFailure('src (or content) is required');
+  if (!p.dest) throw new ModuleFailure('dest is required');
   if (p.src !== undefined && p.src !== '' && p.content !== undefined) throw new ModuleFailure('src and content are mutually exclusive');
   const opts = { checksum: true, ...(ctx.diffMode ? { content: MAX_DIFF_SIZE } : {}), ...idsToResolve(p), ...(ctx.predicted ? { predicted: ctx.predicted } : {}) };
   // Local sources, read on the controller.
@@ -396,7 +397,8 @@ export const copy: ModuleDefinition<CopyParams, CopyState, CopyAction> = {
   params: {
     src: { type: 'path' },
     content: { type: 'raw' },
-    dest: { type: 'path', required: true },
+    // Not required by the schema: Ansible's copy action says "dest is required" itself.
+    dest: { type: 'path' },
     remote_src: { type: 'bool', default: false },
     mode: { type: 'raw' },
     owner: { type: 'str' },

@@ -75,6 +75,9 @@ export function parseKnownHostsLine(line: string): KnownHostsLine | undefined {
 export function checkKey(p: KnownHostsParams): { line: string; parsed: KnownHostsLine; host: string } | undefined {
   const host = hostField(p.name);
   if (p.key === undefined) return undefined;
+  if (/\S+(\s+)?,(\s+)?/.test(p.name)) {
+    throw new KnownHostsError('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.');
+  }
   const line = p.key.trim().split('\n')[0]!.trim();
   const parsed = parseKnownHostsLine(line);
   if (!parsed || parsed.marker) throw new KnownHostsError(`Invalid key specified: ${p.key}`);
@@ -96,9 +99,6 @@ export interface KnownHostsPlan extends Plan<Step> {
  * of the same key type → replaced; absent without key → every line for the host goes.
  */
 export function newKnownHosts(p: KnownHostsParams, existing: string | undefined): { write: boolean; content: string } {
-  if (p.key && /\S+(\s+)?,(\s+)?/.test(p.name)) {
-    throw new KnownHostsError('Comma separated list of names is not supported. Please pass a single name to lookup in the known_hosts file.');
-  }
   const checked = checkKey(p);
   const host = hostField(p.name);
   const lines = existing === undefined ? [] : (existing.match(/[^\n]*\n|[^\n]+$/g) ?? []);
