@@ -53,7 +53,8 @@ describe('apt plans', () => {
     expect(plan.result).toEqual({ cache_updated: true, cache_update_time: 10000 });
     expect(plan.diff?.[0]?.after).toContain('hello=2.10-3');
     const argv = aptArgv(p, plan.actions[1]!);
-    expect(argv).toEqual(expect.arrayContaining(['-y', 'Dpkg::Options::=--force-confdef', 'Dpkg::Options::=--force-confold', 'install', 'hello']));
+    // Whole and in order: the `--` before the names keeps a name from being read as an option.
+    expect(argv).toEqual(['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'install', '--', 'hello']);
   });
 
   it('does nothing with a fresh cache and everything installed', () => {
@@ -84,7 +85,7 @@ describe('apt plans', () => {
     const s = parseAptProbe(p, pairs({ now: '1', cache: '1', 'st:a': 'ii \t1', 'st:b': 'rc \t1', 'st:c': '' }));
     const plan = planApt(p, s);
     expect(plan.actions).toEqual([{ kind: 'remove', names: ['a', 'b'], purge: true, autoremove: false }]);
-    expect(aptArgv(p, plan.actions[0]!)).toEqual(expect.arrayContaining(['remove', '--purge', 'a', 'b']));
+    expect(aptArgv(p, plan.actions[0]!)).toEqual(['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'remove', '--purge', '--', 'a', 'b']);
     expect(plan.predicts?.packages).toEqual({ a: 'absent' });
     expect(() => planApt(p, parseAptProbe(p, pairs({ noapt: '1' })))).toThrow('apt-get is not available');
   });
