@@ -235,6 +235,38 @@ describe('service: the backend\'s parameters', () => {
     expect(() => params('systemd', { name: 'a', scope: 'world' })).toThrow(/^value of scope must be one of: global, system, user, got: world$/);
   });
 
+  // Each wanted state against what runs now: exactly the one command Ansible's module runs, or none (then ok).
+  it.each([
+    ['started', true, [], 'started'],
+    ['started', false, ['start'], 'started'],
+    ['stopped', true, ['stop'], 'stopped'],
+    ['stopped', false, [], 'stopped'],
+    ['restarted', true, ['restart'], 'started'],
+    ['restarted', false, ['restart'], 'started'],
+    ['reloaded', true, ['reload'], 'started'],
+    ['reloaded', false, ['start'], 'started'],
+  ])('init script: state %s while running=%s runs %j and ends %s', (state, running, verbs, ends) => {
+    const p = sp({ name: 'demo', state });
+    const plan = planService(p, sysv(p, { status: running ? '0' : '3' }));
+    expect(plan.actions.map((a) => a.argv)).toEqual((verbs as string[]).map((v) => ['service', 'demo', v]));
+    expect(plan.result).toEqual({ name: 'demo', state: ends });
+  });
+
+  it.each([
+    ['started', true, []],
+    ['started', false, ['start']],
+    ['stopped', true, ['stop']],
+    ['stopped', false, []],
+    ['restarted', true, ['restart']],
+    ['restarted', false, ['start']],
+    ['reloaded', true, ['reload']],
+    ['reloaded', false, ['start']],
+  ])('systemd: state %s while active=%s runs %j', (state, active, verbs) => {
+    const p = sp({ name: 'demo', state });
+    const s = parseServiceProbe(p, fields({ mgr: 'systemd', systemd: '1', load: 'loaded', active: active ? 'active' : 'inactive', enabled: 'enabled' }), 'h1', false);
+    expect(planService(p, s).actions.map((a) => a.argv)).toEqual((verbs as string[]).map((v) => ['systemctl', v, '--', 'demo']));
+  });
+
   it('init scripts: runlevels for enabled, sleep between stop and start of a restart', () => {
     const p = sp({ name: 'demo', enabled: true, runlevels: [2, 3] });
     expect(planService(p, sysv(p, { status: '0', slinks: '1', links: '5', slevels: '2 ' })).actions.map((a) => a.what)).toEqual(['update-rc.d demo enable']);

@@ -44,13 +44,17 @@ describe('lineinfile plan', () => {
   });
 
   it('nothing to do: no actions; mode/owner differences alone are a change with Ansible’s message and attribute diff', () => {
-    expect(plan('lineinfile', { path: '/etc/x.conf', line: 'a=1' }, state('a=1\n')).actions).toEqual([]);
+    const same = plan('lineinfile', { path: '/etc/x.conf', line: 'a=1', mode: '0644', owner: 'root' }, state('a=1\n'));
+    expect(same.actions).toEqual([]);
+    expect(same.result).toMatchObject({ changed: false, msg: '' });
     const p = plan('lineinfile', { path: '/etc/x.conf', line: 'a=1', mode: '0600', owner: 'deploy' }, state('a=1\n'));
+    expect(p.result).toMatchObject({ changed: true, msg: 'ownership, perms or SE linux context changed' });
     expect(p.actions).toMatchObject([{ kind: 'attrs', change: { mode: 0o600, owner: 'deploy' } }]);
     expect(p.msg).toBe('ownership, perms or SE linux context changed');
     expect(p.diff?.[0]?.before).toContain('"mode": "0644"');
     const both = plan('lineinfile', { path: '/etc/x.conf', line: 'b', mode: 'u=rw,go=' }, state('a=1\n'));
     expect(both.msg).toBe('line added and ownership, perms or SE linux context changed');
+    expect(both.result?.changed).toBe(true);
     expect(both.actions).toMatchObject([{ kind: 'write', mode: 0o600 }]);
   });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { FleetError, InventoryError, UsageError } from '../errors.js';
+import { FleetError } from '../errors.js';
+import { exitCodeForError } from './exit-codes.js';
 import { registerConfig } from './config-command.js';
 import { registerInventory } from './inventory-command.js';
 import { registerLab } from './lab-command.js';
@@ -11,17 +12,6 @@ import { registerRun } from './run-command.js';
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/** ansible's exit codes: 2 bad options, 4 a source that cannot be parsed, 5 a bad config value, 1 anything else. */
-function exitCodeForError(error: unknown): number {
-  if (error instanceof UsageError) return 2;
-  if (error instanceof FleetError && error.code === 'CONFIG') return 5;
-  if (error instanceof InventoryError) return 4;
-  // Ad hoc: an unknown module or bad arguments are Ansible's 2 (its hosts fail); a playbook that cannot be parsed, 4.
-  if (error instanceof FleetError && ['UNKNOWN_MODULE', 'MODULE_ARGS'].includes(error.code)) return 2;
-  if (error instanceof FleetError) return ['PLAYBOOK', 'NOT_IMPLEMENTED'].includes(error.code) ? 4 : 1;
-  return 1;
 }
 
 export async function main(argv: string[]): Promise<number> {

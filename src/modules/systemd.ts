@@ -111,7 +111,9 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
     enabled = false;
   }
   const transition = serviceTransition(p.state, active);
-  if (transition.verb) actions.push(sc(transition.verb));
+  // Ansible's systemd module starts a unit that is not running for `restarted` too (init scripts restart).
+  const verb = transition.verb === 'restart' && !active ? 'start' : transition.verb;
+  if (verb) actions.push(sc(verb));
   active = transition.running;
   if ((p.state === 'started' || p.state === 'restarted' || p.state === 'reloaded') && isMasked) {
     throw new PkgModuleError(`Unable to start service ${name}: it is masked`);
