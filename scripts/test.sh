@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite from a fresh machine: set-up, layering lint, then vitest against the real lab.
-# Ends with one line "N passed, N failed, N skipped" taken from vitest's own JSON report.
+# Ends with one line "N passed, N failed, N skipped" taken from vitest's own JSON report; a skipped
+# test not listed in test/allowed-skips.json counts as failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,14 +32,30 @@ report=$(mktemp /tmp/fleet-vitest-XXXXXX.json)
 npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_rc=$?
 
-node - "$report" "$vitest_rc" "$lint_failed" <<'NODE'
+node - "$report" "$vitest_rc" "$lint_failed" test/allowed-skips.json <<'NODE'
 const fs = require('node:fs');
-const [file, rcText, lintText] = process.argv.slice(2);
+const path = require('node:path');
+const [file, rcText, lintText, allowedFile] = process.argv.slice(2);
 let r = {};
 try { r = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* no report: vitest died */ }
 const passed = r.numPassedTests ?? 0;
 let failed = (r.numFailedTests ?? 0) + Number(lintText);
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+// A skipped test protects nothing: each one must be on the short list, with its reason.
+const allowed = JSON.parse(fs.readFileSync(allowedFile, 'utf8')).skips;
+const unlisted = [];
+for (const suite of r.testResults ?? []) {
+  const rel = path.relative(process.cwd(), suite.name);
+  for (const t of suite.assertionResults ?? []) {
+    if (!['skipped', 'pending', 'todo'].includes(t.status)) continue;
+    if (!allowed.some((a) => a.file === rel && a.test === t.fullName)) unlisted.push(`${rel}: ${t.fullName}`);
+  }
+}
+if (unlisted.length) {
+  console.error(`test: ${unlisted.length} skipped test(s) not in ${allowedFile} (run them, or list each with its reason):`);
+  for (const u of unlisted) console.error(`  ${u}`);
+  failed += unlisted.length;
+}
 // A suite that fails to load has no failed test of its own: count it so the line never says 0 failed.
 if (Number(rcText) !== 0 && failed === 0) failed = Math.max(1, r.numFailedTestSuites ?? 0);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
