@@ -1,6 +1,11 @@
-// Mutation testing: `npm run mutation` (all folders) or `npm run mutation -- --mutate 'src/output/**/*.ts'`.
-// Runs the unit tests only (vitest.unit.config.ts); the lab's tests are too slow to run per mutant.
-// Incremental: a rerun tests only the mutants whose code or covering tests changed since the last one.
+// Mutation testing over the unit tests (vitest.unit.config.ts); the lab's tests are too slow to run
+// per mutant. Run it with `npm run mutation [-- FOLDER...]` (scripts/mutation.sh), which tests one
+// folder of src/ at a time: FLEET_MUTATION_FOLDER names it, and each folder keeps its own incremental
+// file, so a rerun after a small change tests only the mutants whose code or covering tests changed.
+const folder = process.env.FLEET_MUTATION_FOLDER ?? 'all';
+const FOLDERS = ['modules', 'inventory', 'template', 'output', 'executor'];
+const out = `reports/mutation/${folder}`;
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -8,19 +13,13 @@ export default {
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: [
-    'src/modules/**/*.ts',
-    'src/inventory/**/*.ts',
-    'src/template/**/*.ts',
-    'src/output/**/*.ts',
-    'src/executor/**/*.ts',
-  ],
+  mutate: (folder === 'all' ? FOLDERS : [folder]).map((f) => `src/${f}/**/*.ts`),
   ignoreStatic: true,
   incremental: true,
-  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  incrementalFile: `${out}/incremental.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   concurrency: 2,
   timeoutMS: 20_000,

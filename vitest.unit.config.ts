@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: unitTestFiles(),
     testTimeout: 60_000,
-    pool: 'forks',
+    // No module reloading between runs: Stryker switches mutants at run time, so the tree is imported
+    // once per worker instead of once per mutant (the suite passes this way too).
+    isolate: false,
   },
 });
