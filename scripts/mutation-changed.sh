@@ -21,7 +21,8 @@ echo "mutation: ${files[*]} (at most ${limit}s)"
 list=$(IFS=,; echo "${files[*]}")
 log=$(mktemp /tmp/fleet-mutation-XXXXXX.log)
 # Its own process group, so the time limit stops Stryker's test runners and checker too.
-FLEET_MUTATION_FOLDER=changed setsid npx --no-install stryker run --mutate "$list" --force --reporters clear-text,json >"$log" 2>&1 &
+FLEET_MUTATION_FOLDER=changed setsid npx --no-install stryker run --mutate "$list" --force --reporters clear-text,json \
+  --tempDirName .stryker-tmp-changed >"$log" 2>&1 &
 pid=$!
 ( sleep "$limit"; kill -TERM -- "-$pid" 2>/dev/null ) &
 watchdog=$!
@@ -29,7 +30,7 @@ wait "$pid"
 rc=$?
 kill "$watchdog" 2>/dev/null
 grep -v '^Mutation testing' "$log" | sed -n '/^-----/,$p'
-rm -f "$log"
+rm -rf "$log" .stryker-tmp-changed
 if [ "$rc" -eq 0 ]; then
   node scripts/mutation-score.mjs reports/mutation/changed/mutation.json "files changed since $base"
 else
