@@ -125,8 +125,8 @@ describe('firewalld', () => {
     expect(() => planFirewalld(p({}), st({ mode: 'missing' }))).toThrow('apt-get install -y firewalld');
     expect(() => planFirewalld(p({ port: '8080' }), st())).toThrow('improper port format');
     expect(() => planFirewalld(p({ service: 'http' }), st())).toThrow('mutually exclusive');
-    expect(planFirewalld(p({ port: undefined, source: '10.0.0.0/8' }), st({ permanent: {} })).actions[0]!.argv).toContain('--add-source=10.0.0.0/8');
-    expect(planFirewalld(p({ port: undefined, rich_rule: 'rule service name="ftp" accept' }), st({ permanent: {} })).actions[0]!.argv).toContain('--add-rich-rule=rule service name="ftp" accept');
+    expect(planFirewalld(p({ port: undefined, source: '10.0.0.0/8' }), st({ permanent: {} })).actions.map((a) => a.argv)).toEqual([['firewall-offline-cmd', '--zone=public', '--add-source=10.0.0.0/8']]);
+    expect(planFirewalld(p({ port: undefined, rich_rule: 'rule service name="ftp" accept' }), st({ permanent: {} })).actions.map((a) => a.argv)).toEqual([['firewall-offline-cmd', '--zone=public', '--add-rich-rule=rule service name="ftp" accept']]);
   });
   it('parses the probe', () => {
     expect(parseFirewalldProbe('MODE running\nZONE public\nP port yes\nR port no\n')).toEqual({ mode: 'running', zone: 'public', permanent: { port: true }, runtime: { port: false } });

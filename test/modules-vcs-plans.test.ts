@@ -25,7 +25,7 @@ describe('git plan', () => {
     expect(argvs(planGit(gp({ bare: true }), missing))[1]).toBe('git clone --bare -- root@n1:/srv/repo.git /data/code');
     const bySha = planGit(gp({ version: A }), missing);
     expect(bySha.after).toBe(A);
-    expect(argvs(bySha)[2]).toContain(`checkout --force --detach ${A}`);
+    expect(argvs(bySha)[2]).toBe(`git -C /data/code -c advice.detachedHead=false checkout --force --detach ${A}`);
     expect(planGit(gp(), { ...missing, exists: true, empty: true }).actions).toHaveLength(2);
   });
 
