@@ -84,19 +84,19 @@ describe('fleet play from the command line', () => {
     expect(tolerated.stdout.match(/^fatal: \[ghost\]: UNREACHABLE! => .*\n\.\.\.ignoring$/gm)).toHaveLength(2);
   });
 
+  /** node1 fails the first task; the second task shows whether the play went on. */
+  function failPlaybook(pct: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-maxfail-'));
+    const file = join(dir, 'pb.yaml');
+    writeFileSync(
+      file,
+      `- name: max fail\n  hosts: all\n  gather_facts: false\n  max_fail_percentage: ${pct}\n  tasks:\n` +
+        `    - name: node1 fails\n      command: "true"\n      failed_when: inventory_hostname == 'node1'\n` +
+        `    - name: the rest go on\n      command: "true"\n`,
+    );
+    return file;
+  }
   describe('max_fail_percentage (the play stops once failed/batch*100 is MORE than it, as Ansible 2.14)', () => {
-    /** node1 fails the first task; the second task shows whether the play went on. */
-    function failPlaybook(pct: number): string {
-      const dir = mkdtempSync(join(tmpdir(), 'fleet-maxfail-'));
-      const file = join(dir, 'pb.yaml');
-      writeFileSync(
-        file,
-        `- name: max fail\n  hosts: all\n  gather_facts: false\n  max_fail_percentage: ${pct}\n  tasks:\n` +
-          `    - name: node1 fails\n      command: "true"\n      failed_when: inventory_hostname == 'node1'\n` +
-          `    - name: the rest go on\n      command: "true"\n`,
-      );
-      return file;
-    }
     const line = (host: string, ok: number, changed: number, unreachable: number, failed: number) =>
       new RegExp(`^${host}\\s+: ok=${ok}\\s+changed=${changed}\\s+unreachable=${unreachable}\\s+failed=${failed}\\s`, 'm');
 
@@ -139,6 +139,15 @@ describe('fleet play from the command line', () => {
       expect(r.stdout).toMatch(line('node2', 2, 2, 0, 0));
       expect(r.stdout).toMatch(line('node3', 2, 2, 0, 0));
     });
+  });
+
+  it('with retry files enabled, writes the failed and the unreachable hosts, sorted, to PLAYBOOK.retry beside the playbook', async () => {
+    const pb = failPlaybook(34);
+    const r = await fleet(['play', pb, '-i', inventoryWithGhost(), '-T', '2'], { ANSIBLE_RETRY_FILES_ENABLED: 'True' });
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    const retry = pb.replace(/\.yaml$/, '.retry');
+    expect(readFileSync(retry, 'utf8')).toBe('ghost\nnode1\n');
+    expect(r.stderr).toContain(`to retry, use: --limit @${retry}`);
   });
 
   /** A play whose first task sleeps `seconds` on every node; a second task must never start once interrupted. */
