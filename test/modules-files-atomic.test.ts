@@ -66,7 +66,8 @@ describe('copy is atomic when the controller dies', () => {
     expect(await sh(`stat -c %d ${DIR}`)).not.toBe(await sh('stat -c %d /tmp'));
     let oldSum = await freshOld();
 
-    // The file goes over as a here-document the node's persistent shell reads whole before the write
+    // The file goes over as a here-document the node's persistent shell reads to its end (or to the
+    // dropped connection's, when the write script's size check refuses what came) before the write
     // script starts: the node's received bytes (its interfaces' rx counters) tell how far the
     // transfer is. A kill surely mid-transfer: once some MB have arrived the controller is stopped
     // (SIGSTOP); when what was in flight has arrived (the counter stands still) and it is short of

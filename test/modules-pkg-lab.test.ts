@@ -109,7 +109,7 @@ describe('package and service modules on lab nodes', () => {
     console.log(`service lab test: ${Date.now() - t0} ms`);
   }, 240_000);
 
-  it('install_required_software.yaml in check mode: packages and their services predicted, nothing installed', async () => {
+  it('install_required_software.yaml in check mode, redis-server installed then absent: packages and their services predicted, nothing installed', async () => {
     const { inventoryPath } = lab();
     const redisState = async () => (await sh(0, "dpkg-query -W -f='${db:Status-Abbrev}' redis-server 2>/dev/null || true")).trim();
     const checkRun = async () => {
