@@ -276,11 +276,14 @@ describe('core modules on lab nodes', () => {
     it('fails on a non-zero exit and runs with executable, as the become user', async () => {
       const bad = await run('script', { cmd: 'report.sh a b 3' }, { searchPaths });
       expect(bad.result).toMatchObject({ changed: true, failed: true, rc: 3, msg: 'non-zero return code' });
+      // The node has python3 (the host's image, which runs Ansible): executable runs the script with it.
+      expect(await sh('command -v python3')).toMatch(/\/python3\n$/);
       const py = await run('script', { _raw_params: 'noexec.py x y', executable: 'python3' }, { searchPaths });
-      if (py.result.rc === 127) {
-        // no python3 on this node: executable is still used
-        expect(py.result.stderr).toMatch(/python3/);
-      } else expect(py.result.stdout).toBe("python ['x', 'y']\n");
+      expect(py.result).toMatchObject({ rc: 0, stdout: "python ['x', 'y']\n" });
+      // An executable the node lacks is still the one used: the shell's 127, naming it.
+      const missing = await run('script', { _raw_params: 'noexec.py x y', executable: 'fleet-no-such-interpreter' }, { searchPaths });
+      expect(missing.result).toMatchObject({ failed: true, rc: 127 });
+      expect(missing.result.stderr).toMatch(/fleet-no-such-interpreter/);
       const viaSh = await run('script', { _raw_params: 'noexec.py', executable: 'cat' }, { searchPaths });
       expect(viaSh.result.stdout).toContain('import sys');
       const deploy = await run('script', { _raw_params: 'report.sh' }, { searchPaths, user: 'root', become: true, becomeUser: 'deploy' });

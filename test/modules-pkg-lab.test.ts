@@ -109,28 +109,37 @@ describe('package and service modules on lab nodes', () => {
     console.log(`service lab test: ${Date.now() - t0} ms`);
   }, 240_000);
 
-  it('install_required_software.yaml in check mode: packages and their services predicted, nothing installed', async () => {
+  it('install_required_software.yaml in check mode, redis-server installed then absent: packages and their services predicted, nothing installed', async () => {
     const { inventoryPath } = lab();
-    // Lab nodes see the host's installed packages: where the host has redis-server (the pipeline's
-    // tests install it), node1 has it too before the play.
-    const preinstalled = (await sh(0, "dpkg-query -W -f='${db:Status-Abbrev}' redis-server 2>/dev/null || true")).startsWith('ii');
-    const confBefore = await sh(0, 'sha1sum /etc/redis/redis.conf 2>/dev/null || echo none');
-    const run = await play(resolve('playbooks/install_required_software.yaml'), inventoryPath, { checkMode: true });
-    for (const host of ['node1', 'node2']) {
-      expect(resultOf(run, 'packages every node needs', host).status).toBe('changed');
-      expect(resultOf(run, 'node-exporter running', host)).toMatchObject({ status: 'changed', state: 'started', enabled: true });
-    }
-    if (preinstalled) {
-      expect(resultOf(run, 'redis installed', 'node1').status).toBe('ok');
-      expect(await sh(0, 'sha1sum /etc/redis/redis.conf')).toBe(confBefore);
-    } else {
-      expect(resultOf(run, 'redis installed', 'node1').status).toBe('changed');
-      // (The lineinfile tasks after it edit /etc/redis/redis.conf, which only the package would bring:
-      // lineinfile fails there in check mode, as Ansible's does, so the play stops for node1.)
-      expect(await sh(0, 'test -e /etc/init.d/redis-server && echo yes || echo no')).toBe('no');
-    }
-    expect(await sh(0, 'test -e /usr/bin/prometheus-node-exporter && echo yes || echo no')).toBe('no');
-  }, 60_000);
+    const redisState = async () => (await sh(0, "dpkg-query -W -f='${db:Status-Abbrev}' redis-server 2>/dev/null || true")).trim();
+    const checkRun = async () => {
+      const run = await play(resolve('playbooks/install_required_software.yaml'), inventoryPath, { checkMode: true });
+      for (const host of ['node1', 'node2']) {
+        expect(resultOf(run, 'packages every node needs', host).status).toBe('changed');
+        expect(resultOf(run, 'node-exporter running', host)).toMatchObject({ status: 'changed', state: 'started', enabled: true });
+      }
+      expect(await sh(0, 'test -e /usr/bin/prometheus-node-exporter && echo yes || echo no')).toBe('no');
+      return run;
+    };
+
+    // redis-server already installed on node1 (the host's image, or apt-get in the node): ok, its config untouched.
+    if ((await redisState()) !== 'ii') await sh(0, 'DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server >/dev/null 2>&1');
+    expect(await redisState()).toBe('ii');
+    const confBefore = await sh(0, 'sha1sum /etc/redis/redis.conf');
+    const installed = await checkRun();
+    expect(resultOf(installed, 'redis installed', 'node1').status).toBe('ok');
+    expect(await sh(0, 'sha1sum /etc/redis/redis.conf')).toBe(confBefore);
+
+    // redis-server absent from node1 (purged in the node): predicted as changed, nothing installed.
+    await sh(0, 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q redis-server >/dev/null 2>&1');
+    expect(await redisState()).not.toBe('ii');
+    const absent = await checkRun();
+    expect(resultOf(absent, 'redis installed', 'node1').status).toBe('changed');
+    // (The lineinfile tasks after it edit /etc/redis/redis.conf, which only the package would bring:
+    // lineinfile fails there in check mode, as Ansible's does, so the play stops for node1.)
+    expect(await sh(0, 'test -e /etc/init.d/redis-server && echo yes || echo no')).toBe('no');
+    expect(await redisState()).not.toBe('ii');
+  }, 600_000);
 
   it('systemd and dnf fail clearly on a Debian node without systemd', async () => {
     const { inventoryPath } = lab();

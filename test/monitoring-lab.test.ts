@@ -182,7 +182,12 @@ describe('monitoring.yaml on a 3-node lab', () => {
     // CPU is one series per node, a percentage.
     const cpu = await query(exprs.find((e) => e.title === 'CPU usage')!.expr);
     expect(cpu.data!.result.map((s) => s.metric.instance).sort()).toEqual(['node1:9100', 'node2:9100', 'node3:9100']);
-    for (const s of cpu.data!.result) expect(Number(s.value[1])).toBeGreaterThanOrEqual(0);
+    // The nodes share the host's kernel counters (/proc/stat), and the host is busy running this
+    // test and Prometheus: above 0, at most 100.
+    for (const s of cpu.data!.result) {
+      expect(Number(s.value[1]), s.metric.instance).toBeGreaterThan(0);
+      expect(Number(s.value[1]), s.metric.instance).toBeLessThanOrEqual(100);
+    }
   }, 90_000);
 
   it('wrote the Grafana provisioning, and skipped the grafana package with the reason', async () => {
@@ -226,7 +231,8 @@ describe('monitoring.yaml on a 3-node lab', () => {
     const bad = await play(PLAYBOOK, lab().inventoryPath, { extraVars: { prometheus_scrape_interval: 'soon' } });
     const [r] = results(bad, 'prometheus scrapes the fleet');
     expect(r!.status).toBe('failed');
-    expect(JSON.stringify(r!.result)).toMatch(/promtool|FAILED|parsing/i);
+    // Ansible's template message with promtool's own reason: the duration it cannot parse.
+    expect(String(r!.result.msg)).toMatch(/^failed to validate: rc:1 error:[\s\S]*FAILED: parsing YAML file \S+: not a valid duration string: "soon"/);
     expect(await sh(node1!, 'cat /etc/prometheus/prometheus.yml')).toBe(before);
     expect((await query('up{job="prometheus"}')).data!.result.map((s) => s.value[1])).toEqual(['1']);
   }, 120_000);

@@ -67,12 +67,15 @@ function formatHostList(playbooks: Playbook[], lookup: (pattern: string) => stri
   return lines.join('\n');
 }
 
-/** retry_files_enabled: write PLAYBOOK.retry with the failed hosts (off by default, as in Ansible 2.14). */
+/**
+ * retry_files_enabled: write PLAYBOOK.retry with the failed and unreachable hosts, sorted as Ansible
+ * 2.14 writes them (off by default, as in Ansible 2.14).
+ */
 function writeRetryFile(playbook: string, hosts: string[], retry: PlaySettings['retryFiles']): string | undefined {
   if (!retry.enabled || !hosts.length) return undefined;
   const path = join(retry.savePath ?? dirname(playbook), `${basename(playbook).replace(/\.ya?ml$/, '')}.retry`);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, hosts.join('\n') + '\n');
+  writeFileSync(path, [...new Set(hosts)].sort().join('\n') + '\n');
   return path;
 }
 

@@ -44,7 +44,8 @@ export interface AdhocSummary {
 function failureResult(error: unknown): ModuleResult {
   if (error instanceof FleetError) {
     const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
-    return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.message };
+    // With its hint, as a play's task reports it: what to do (e.g. how to add an unknown host key).
+    return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
   }
   return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
 }

@@ -294,11 +294,14 @@ async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void>
   }
 }
 
-/** max_fail_percentage: once more than that share of the batch has failed, the play stops. */
+/**
+ * max_fail_percentage: once more than that share of the batch has failed, the play stops. Only
+ * failed hosts count, not unreachable ones, as in Ansible 2.14's linear strategy.
+ */
 function checkFailPercentage(rt: Runtime): void {
   const limit = rt.play.max_fail_percentage;
   if (limit === undefined || !rt.batch.length) return;
-  const failed = rt.batch.filter((h) => rt.states.get(h).failed || rt.states.get(h).unreachable).length;
+  const failed = rt.batch.filter((h) => rt.states.get(h).failed).length;
   if ((failed / rt.batch.length) * 100 > Number(limit)) {
     rt.playEnded = true;
     rt.emit({ type: 'warning', message: `max_fail_percentage ${limit}% exceeded (${failed} of ${rt.batch.length} hosts failed): stopping the play` });
