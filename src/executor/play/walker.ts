@@ -31,18 +31,19 @@ export async function runNodes(rt: Runtime, nodes: readonly Node[], hosts: reado
 }
 
 async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: Scope): Promise<void> {
-  const inner = childScope(scope, block, { rescuable: block.rescue.length > 0, ...(block.role ? { role: block.role } : {}) });
+  // A block without rescue inside one with rescue: its failures are still the outer block's to rescue.
+  const inner = childScope(scope, block, { rescuable: block.rescue.length > 0 || scope.rescuable, ...(block.role ? { role: block.role } : {}) });
   await runNodes(rt, block.block, hosts, inner);
   const failed = hosts.filter((h) => rt.states.get(h).failed);
   if (block.rescue.length && failed.length) {
     for (const h of failed) rt.states.get(h).failed = false;
-    await runNodes(rt, block.rescue, failed, { ...inner, rescuable: false });
+    await runNodes(rt, block.rescue, failed, { ...inner, rescuable: scope.rescuable });
   }
   if (block.always.length) {
     const entered = hosts.filter((h) => !rt.states.get(h).unreachable && !rt.states.get(h).ended);
     const wasFailed = new Map(entered.map((h) => [h, rt.states.get(h).failed]));
     for (const h of entered) rt.states.get(h).failed = false;
-    await runNodes(rt, block.always, entered, { ...inner, rescuable: false });
+    await runNodes(rt, block.always, entered, { ...inner, rescuable: scope.rescuable });
     for (const h of entered) if (wasFailed.get(h)) rt.states.get(h).failed = true;
   }
 }

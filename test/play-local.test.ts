@@ -1,0 +1,303 @@
+/**
+ * The executor's decisions, run in-process through runPlaybook against several inventory hosts that
+ * all use the local connection (each host's tasks run in a local /bin/sh), so no lab is needed.
+ * Every expectation is what ansible-playbook 2.14 does with the same playbook and inventory.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../src/executor/adhoc.js';
+import { play, recap, resultOf, type PlayRun } from './helpers/play.js';
+
+const LOCAL_VARS = '[all:vars]\nansible_connection=local\nansible_python_interpreter=/usr/bin/python3\n';
+const FOUR = `[web]\nh1\nh2\nh3\nh4\n${LOCAL_VARS}`;
+
+interface Setup {
+  dir: string;
+  run: (options?: Parameters<typeof play>[2]) => Promise<PlayRun>;
+}
+
+/** A fresh directory with the playbook (WORK in it becomes the directory) and the inventory. */
+function setup(playbook: string, inventory = FOUR): Setup {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-play-local-'));
+  const file = join(dir, 'play.yml');
+  const inv = join(dir, 'inventory.ini');
+  writeFileSync(file, playbook.replaceAll('WORK', dir));
+  writeFileSync(inv, inventory);
+  return { dir, run: (options) => play(file, inv, options) };
+}
+
+/** Hosts that got a result for a task, in event order. */
+function hostsOf(run: PlayRun, task: string): string[] {
+  return run.events.filter((e) => e.type === 'host_result' && e.task.name === task).map((e) => (e.type === 'host_result' ? e.host : ''));
+}
+
+function tasksStarted(run: PlayRun): string[] {
+  return run.events.filter((e) => e.type === 'task_start').map((e) => (e.type === 'task_start' ? e.task.name : ''));
+}
+
+describe('when', () => {
+  it('runs a task where the condition is true and skips it elsewhere, counting skipped', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: only h1 and h3
+      command: "true"
+      when: inventory_hostname in ['h1', 'h3']
+    - name: literal false
+      debug: {msg: never}
+      when: false
+`);
+    const r = await run();
+    expect(['h1', 'h2', 'h3', 'h4'].map((h) => r.statuses.get(`only h1 and h3|${h}`))).toEqual(['changed', 'skipped', 'changed', 'skipped']);
+    expect(['h1', 'h2', 'h3', 'h4'].map((h) => r.statuses.get(`literal false|${h}`))).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 1, changed: 1, skipped: 1 });
+    expect(recap(r.stats.h2)).toEqual({ skipped: 2 });
+    expect(exitCodeFor(r.summary)).toBe(0);
+  });
+
+  it('fails the host when the condition uses an undefined variable, and the host gets no more tasks', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: undefined on h2
+      debug: {msg: checked}
+      when: inventory_hostname != 'h2' or no_such_variable
+    - name: later
+      debug: {msg: later}
+`);
+    const r = await run();
+    expect(r.statuses.get('undefined on h2|h2')).toBe('failed');
+    expect(String(resultOf(r, 'undefined on h2', 'h2').msg)).toContain('no_such_variable');
+    expect(r.statuses.get('undefined on h2|h1')).toBe('ok');
+    expect(hostsOf(r, 'later')).toEqual(['h1', 'h3', 'h4']);
+    expect(recap(r.stats.h2)).toEqual({ failed: 1 });
+    expect(recap(r.stats.h1)).toEqual({ ok: 2 });
+    expect(r.summary.failedHosts).toEqual(['h2']);
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('decides per loop item: some items skipped is ok, every item skipped is skipped', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: odd items
+      debug: {msg: "{{ item }}"}
+      loop: [1, 2, 3]
+      when: item is odd
+      register: odd
+    - name: no item
+      debug: {msg: "{{ item }}"}
+      loop: [1, 2]
+      when: item > 5
+    - name: show
+      debug: {msg: "{{ odd.results | map(attribute='skipped', default=false) | list }}"}
+`);
+    const r = await run();
+    const items = r.events.filter((e) => e.type === 'item_result' && e.task.name === 'odd items').map((e) => (e.type === 'item_result' ? `${e.label}:${e.status}` : ''));
+    expect(items).toEqual(['1:ok', '2:skipped', '3:ok']);
+    expect(r.statuses.get('odd items|h1')).toBe('ok');
+    expect(r.statuses.get('no item|h1')).toBe('skipped');
+    expect(resultOf(r, 'show', 'h1').msg).toEqual([false, true, false]);
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, skipped: 1 });
+  });
+});
+
+describe('changed_when, failed_when and ignore_errors', () => {
+  it('changed_when overrides the module: a command not changed, a debug changed', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: quiet command
+      command: echo hi
+      changed_when: false
+    - name: loud debug
+      debug: {msg: hi}
+      changed_when: true
+    - name: from the result
+      command: echo changed-now
+      register: out
+      changed_when: "'changed' in out.stdout"
+`);
+    const r = await run();
+    expect(r.statuses.get('quiet command|h1')).toBe('ok');
+    expect(r.statuses.get('loud debug|h1')).toBe('changed');
+    expect(r.statuses.get('from the result|h1')).toBe('changed');
+    expect(recap(r.stats.h1)).toEqual({ ok: 3, changed: 2 });
+  });
+
+  it('failed_when on the registered result fails or saves a host, and an evaluation error fails it', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: judged by output
+      shell: echo {{ inventory_hostname }}
+      register: out
+      changed_when: false
+      failed_when: out.stdout == 'h2'
+    - name: false never fails
+      command: "false"
+      failed_when: false
+      when: inventory_hostname == 'h1'
+    - name: broken condition
+      debug: {msg: x}
+      failed_when: out.no_such_key.deeper
+      when: inventory_hostname == 'h3'
+    - name: after
+      debug: {msg: after}
+`);
+    const r = await run();
+    expect(['h1', 'h2', 'h3', 'h4'].map((h) => r.statuses.get(`judged by output|${h}`))).toEqual(['ok', 'failed', 'ok', 'ok']);
+    expect(r.statuses.get('false never fails|h1')).toBe('changed');
+    expect(r.statuses.get('broken condition|h3')).toBe('failed');
+    expect(hostsOf(r, 'after')).toEqual(['h1', 'h4']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 3, changed: 1, skipped: 1 });
+    expect(recap(r.stats.h2)).toEqual({ failed: 1 });
+    expect(recap(r.stats.h3)).toEqual({ ok: 1, failed: 1, skipped: 1 });
+    expect(recap(r.stats.h4)).toEqual({ ok: 2, skipped: 2 });
+    expect(r.summary.failedHosts).toEqual(['h2', 'h3']);
+  });
+
+  it('ignore_errors counts the failure as ignored and the host goes on; the run exits 0', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: fails on h1
+      command: "false"
+      when: inventory_hostname == 'h1'
+      ignore_errors: true
+      register: failure
+    - name: after
+      debug: {msg: "rc={{ failure.rc | default('none') }}"}
+`);
+    const r = await run();
+    expect(r.statuses.get('fails on h1|h1')).toBe('failed');
+    expect(r.events.some((e) => e.type === 'host_result' && e.host === 'h1' && e.task.name === 'fails on h1' && e.ignored)).toBe(true);
+    expect(resultOf(r, 'after', 'h1').msg).toBe('rc=1');
+    expect(resultOf(r, 'after', 'h2').msg).toBe('rc=none');
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, changed: 1, ignored: 1 });
+    expect(recap(r.stats.h2)).toEqual({ ok: 1, skipped: 1 });
+    expect(exitCodeFor(r.summary)).toBe(0);
+  });
+});
+
+describe('block, rescue and always', () => {
+  it('rescues a failure: rescued counted, rescue and always run, the host goes on', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - block:
+        - name: fails on h1
+          command: "false"
+          when: inventory_hostname == 'h1'
+        - name: rest of block
+          debug: {msg: rest}
+      rescue:
+        - name: rescue
+          debug: {msg: "{{ ansible_failed_task.name }}"}
+      always:
+        - name: always
+          debug: {msg: always}
+    - name: after
+      debug: {msg: after}
+`);
+    const r = await run();
+    expect(hostsOf(r, 'rest of block')).toEqual(['h2']);
+    expect(hostsOf(r, 'rescue')).toEqual(['h1']);
+    expect(resultOf(r, 'rescue', 'h1').msg).toBe('fails on h1');
+    expect(hostsOf(r, 'always')).toEqual(['h1', 'h2']);
+    expect(hostsOf(r, 'after')).toEqual(['h1', 'h2']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 3, rescued: 1 });
+    expect(recap(r.stats.h2)).toEqual({ ok: 3, skipped: 1 });
+    expect(exitCodeFor(r.summary)).toBe(0);
+  });
+
+  it('a failure in rescue fails the host: always still runs, nothing after the block', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - block:
+        - name: fails on h1
+          command: "false"
+          when: inventory_hostname == 'h1'
+      rescue:
+        - name: rescue fails too
+          command: "false"
+      always:
+        - name: always
+          debug: {msg: always}
+    - name: after
+      debug: {msg: after}
+`);
+    const r = await run();
+    expect(r.statuses.get('rescue fails too|h1')).toBe('failed');
+    expect(hostsOf(r, 'always')).toEqual(['h1', 'h2']);
+    expect(hostsOf(r, 'after')).toEqual(['h2']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 1, failed: 1, rescued: 1 });
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('an inner block without rescue hands its failure to the outer rescue, after its own always', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - block:
+        - block:
+            - name: inner fails
+              command: "false"
+            - name: inner rest
+              debug: {msg: no}
+          always:
+            - name: inner always
+              debug: {msg: inner}
+        - name: outer rest
+          debug: {msg: no}
+      rescue:
+        - name: outer rescue
+          debug: {msg: rescued}
+    - name: after
+      debug: {msg: after}
+`);
+    const r = await run();
+    const order = r.events.filter((e) => e.type === 'host_result').map((e) => (e.type === 'host_result' ? `${e.task.name}:${e.status}` : ''));
+    expect(order).toEqual(['inner fails:failed', 'inner always:ok', 'outer rescue:ok', 'after:ok']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 3, rescued: 1 });
+  });
+
+  it('a failure in an inner rescue is the outer block\'s to rescue', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - block:
+        - block:
+            - name: inner fails
+              command: "false"
+          rescue:
+            - name: inner rescue fails
+              command: "false"
+        - name: outer rest
+          debug: {msg: no}
+      rescue:
+        - name: outer rescue
+          debug: {msg: rescued}
+    - name: after
+      debug: {msg: after}
+`);
+    const r = await run();
+    const order = r.events.filter((e) => e.type === 'host_result').map((e) => (e.type === 'host_result' ? `${e.task.name}:${e.status}` : ''));
+    expect(order).toEqual(['inner fails:failed', 'inner rescue fails:failed', 'outer rescue:ok', 'after:ok']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, rescued: 2 });
+    expect(exitCodeFor(r.summary)).toBe(0);
+  });
+});
