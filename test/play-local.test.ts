@@ -301,3 +301,209 @@ describe('block, rescue and always', () => {
     expect(exitCodeFor(r.summary)).toBe(0);
   });
 });
+
+describe('loops', () => {
+  it('registers a loop\'s results, one per item, with the item and changed', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: echo each
+      command: echo {{ item }}
+      loop: [a, b, c]
+      register: echoed
+    - name: show
+      debug:
+        msg: "{{ echoed.results | map(attribute='stdout') | join(',') }} {{ echoed.results | map(attribute='item') | join(',') }} {{ echoed.results | length }} {{ echoed.changed }}"
+`);
+    const r = await run();
+    expect(r.statuses.get('echo each|h1')).toBe('changed');
+    expect(resultOf(r, 'show', 'h1').msg).toBe('a,b,c a,b,c 3 True');
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, changed: 1 });
+  });
+
+  it('with_items flattens one level of lists', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: flattened
+      debug: {msg: "{{ item }}"}
+      with_items: [[1, 2], 3, [[4]]]
+      register: out
+    - name: show
+      debug: {msg: "{{ out.results | map(attribute='item') | list }}"}
+`);
+    const r = await run();
+    expect(resultOf(r, 'show', 'h1').msg).toEqual([1, 2, 3, [4]]);
+  });
+
+  it('loop_control: loop_var names the item, index_var counts from 0, label names each item result', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: controlled
+      debug: {msg: "{{ idx }}={{ user.name }}"}
+      loop: [{name: ann, uid: 1}, {name: bob, uid: 2}]
+      loop_control: {loop_var: user, index_var: idx, label: "{{ user.name }}"}
+      register: out
+    - name: show
+      debug: {msg: "{{ out.results | map(attribute='msg') | list }} {{ out.results[1].user.uid }}"}
+`);
+    const r = await run();
+    const labels = r.events.filter((e) => e.type === 'item_result' && e.task.name === 'controlled').map((e) => (e.type === 'item_result' ? e.label : ''));
+    expect(labels).toEqual(['ann', 'bob']);
+    expect(resultOf(r, 'show', 'h1').msg).toBe("['0=ann', '1=bob'] 2");
+  });
+
+  it('a failing item fails the host after every item ran, and the registered results say which', async () => {
+    const { dir, run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: items
+      shell: touch WORK/{{ inventory_hostname }}-{{ item }} && test {{ item }} != 2
+      loop: [1, 2, 3]
+      register: out
+      ignore_errors: "{{ inventory_hostname == 'h2' }}"
+    - name: show
+      debug: {msg: "{{ out.results | map(attribute='failed') | list }} {{ out.failed }}"}
+`);
+    const r = await run();
+    const items = r.events.filter((e) => e.type === 'item_result' && e.host === 'h1').map((e) => (e.type === 'item_result' ? `${e.label}:${e.status}` : ''));
+    expect(items).toEqual(['1:changed', '2:failed', '3:changed']);
+    expect(['1', '2', '3'].map((i) => existsSync(join(dir, `h1-${i}`)))).toEqual([true, true, true]);
+    expect(r.statuses.get('items|h1')).toBe('failed');
+    expect(hostsOf(r, 'show')).toEqual(['h2']);
+    expect(resultOf(r, 'show', 'h2').msg).toBe('[False, True, False] True');
+    expect(recap(r.stats.h1)).toEqual({ failed: 1 });
+    expect(recap(r.stats.h2)).toEqual({ ok: 2, changed: 1, ignored: 1 });
+  });
+});
+
+describe('variables', () => {
+  it('inventory host vars < play vars < set_fact < extra vars, and a registered result is visible to later tasks', async () => {
+    const { run } = setup(
+      `
+- hosts: h1,h2
+  gather_facts: false
+  vars: {b: play, c: play, d: play}
+  tasks:
+    - name: facts
+      set_fact: {c: fact, d: fact}
+    - name: register
+      command: echo registered
+      register: reg
+      changed_when: false
+    - name: show
+      debug: {msg: "{{ a }} {{ b }} {{ c }} {{ d }} {{ reg.stdout }}"}
+`,
+      `[web]\nh1 a=host b=host c=host d=host\nh2 a=other\n${LOCAL_VARS}`,
+    );
+    const r = await run({ extraVars: { d: 'extra' } });
+    expect(resultOf(r, 'show', 'h1').msg).toBe('host play fact extra registered');
+    expect(resultOf(r, 'show', 'h2').msg).toBe('other play fact extra registered');
+  });
+
+  it('set_fact on one host is not seen by another except through hostvars', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: fact on h1
+      set_fact: {mine: "from {{ inventory_hostname }}"}
+      when: inventory_hostname == 'h1'
+    - name: show
+      debug: {msg: "{{ mine | default('unset') }} / {{ hostvars['h1'].mine }}"}
+`);
+    const r = await run();
+    expect(resultOf(r, 'show', 'h1').msg).toBe('from h1 / from h1');
+    expect(resultOf(r, 'show', 'h2').msg).toBe('unset / from h1');
+  });
+});
+
+describe('handlers', () => {
+  const HANDLERS = `
+  handlers:
+    - name: restart
+      shell: echo {{ inventory_hostname }} >> WORK/restarts
+`;
+
+  it('a handler notified twice runs once per host, after every task of the play', async () => {
+    const { dir, run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: first change
+      command: "true"
+      notify: restart
+    - name: second change
+      command: "true"
+      notify: restart
+    - name: last task
+      debug: {msg: last}
+${HANDLERS}`);
+    const r = await run();
+    expect(tasksStarted(r)).toEqual(['first change', 'second change', 'last task', 'restart']);
+    expect(hostsOf(r, 'restart').sort()).toEqual(['h1', 'h2']);
+    expect(readFileSync(join(dir, 'restarts'), 'utf8').split('\n').filter(Boolean).sort()).toEqual(['h1', 'h2']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 4, changed: 3 });
+  });
+
+  it('a task that reports ok notifies nothing', async () => {
+    const { dir, run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: change on h2 only
+      command: "true"
+      changed_when: inventory_hostname == 'h2'
+      notify: restart
+${HANDLERS}`);
+    const r = await run();
+    expect(hostsOf(r, 'restart')).toEqual(['h2']);
+    expect(readFileSync(join(dir, 'restarts'), 'utf8')).toBe('h2\n');
+  });
+
+  it('meta: flush_handlers runs the notified handlers there, and they do not run again at the end', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: change
+      command: "true"
+      notify: restart
+    - name: flush
+      meta: flush_handlers
+    - name: after flush
+      debug: {msg: after}
+${HANDLERS}`);
+    const r = await run();
+    const order = r.events.filter((e) => e.type === 'host_result').map((e) => (e.type === 'host_result' ? e.task.name : ''));
+    expect(order).toEqual(['change', 'restart', 'after flush']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 3, changed: 2 });
+  });
+
+  it('a host that fails after notifying does not run the handler, unless force_handlers', async () => {
+    const playbook = (force: boolean) => `
+- hosts: h1,h2
+  gather_facts: false
+  force_handlers: ${force}
+  tasks:
+    - name: change
+      command: "true"
+      notify: restart
+    - name: h2 fails
+      command: "false"
+      when: inventory_hostname == 'h2'
+${HANDLERS}`;
+    const plain = await setup(playbook(false)).run();
+    expect(hostsOf(plain, 'restart')).toEqual(['h1']);
+    expect(recap(plain.stats.h2)).toEqual({ ok: 1, changed: 1, failed: 1 });
+    const forced = await setup(playbook(true)).run();
+    expect(hostsOf(forced, 'restart').sort()).toEqual(['h1', 'h2']);
+    expect(recap(forced.stats.h2)).toEqual({ ok: 2, changed: 2, failed: 1 });
+    expect(exitCodeFor(forced.summary)).toBe(2);
+  });
+});
