@@ -507,3 +507,269 @@ ${HANDLERS}`;
     expect(exitCodeFor(forced.summary)).toBe(2);
   });
 });
+
+describe('max_fail_percentage, any_errors_fatal and serial', () => {
+  const NEXT_PLAY = `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: next play
+      debug: {msg: next}
+`;
+
+  it('max_fail_percentage 25 with 2 of 4 hosts failed stops the play and the playbook; exit 2', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  max_fail_percentage: 25
+  tasks:
+    - name: two fail
+      command: "false"
+      when: inventory_hostname in ['h1', 'h2']
+    - name: after
+      debug: {msg: after}
+${NEXT_PLAY}`);
+    const r = await run();
+    expect(hostsOf(r, 'after')).toEqual([]);
+    expect(hostsOf(r, 'next play')).toEqual([]);
+    expect(tasksStarted(r)).toEqual(['two fail']);
+    expect(recap(r.stats.h1)).toEqual({ failed: 1 });
+    expect(recap(r.stats.h3)).toEqual({ skipped: 1 });
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('max_fail_percentage 50 with exactly 2 of 4 hosts failed does not stop: only more than the limit does', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  max_fail_percentage: 50
+  tasks:
+    - name: two fail
+      command: "false"
+      when: inventory_hostname in ['h1', 'h2']
+    - name: after
+      debug: {msg: after}
+${NEXT_PLAY}`);
+    const r = await run();
+    expect(hostsOf(r, 'after').sort()).toEqual(['h3', 'h4']);
+    expect(hostsOf(r, 'next play').sort()).toEqual(['h3', 'h4']);
+    expect(recap(r.stats.h3)).toEqual({ ok: 2, skipped: 1 });
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('any_errors_fatal: one failure stops every host and the rest of the playbook', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - name: h2 fails
+      command: "false"
+      when: inventory_hostname == 'h2'
+    - name: after
+      debug: {msg: after}
+${NEXT_PLAY}`);
+    const r = await run();
+    expect(tasksStarted(r)).toEqual(['h2 fails']);
+    expect(recap(r.stats.h1)).toEqual({ skipped: 1 });
+    expect(recap(r.stats.h2)).toEqual({ failed: 1 });
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('a play whose every host failed ends the playbook, even for a next play on other hosts', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: fails
+      command: "false"
+- hosts: h2
+  gather_facts: false
+  tasks:
+    - name: other host
+      debug: {msg: never}
+`);
+    const r = await run();
+    expect(tasksStarted(r)).toEqual(['fails']);
+    expect(recap(r.stats.h2)).toEqual({});
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('serial: 2 runs every task on h1 and h2 before h3 and h4 start', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  serial: 2
+  tasks:
+    - name: one
+      command: "true"
+    - name: two
+      debug: {msg: "{{ ansible_play_batch }}"}
+`);
+    const r = await run();
+    const results = r.events.filter((e) => e.type === 'host_result').map((e) => (e.type === 'host_result' ? `${e.task.name}:${e.host}` : ''));
+    const batch = (from: number) => results.slice(from, from + 4);
+    expect([...batch(0).slice(0, 2)].sort()).toEqual(['one:h1', 'one:h2']);
+    expect([...batch(0).slice(2)].sort()).toEqual(['two:h1', 'two:h2']);
+    expect([...batch(4).slice(0, 2)].sort()).toEqual(['one:h3', 'one:h4']);
+    expect([...batch(4).slice(2)].sort()).toEqual(['two:h3', 'two:h4']);
+    expect(results).toHaveLength(8);
+    const plays = r.events.filter((e) => e.type === 'play_start').map((e) => (e.type === 'play_start' ? e.hosts : []));
+    expect(plays).toEqual([['h1', 'h2'], ['h3', 'h4']]);
+    expect(resultOf(r, 'two', 'h3').msg).toEqual(['h3', 'h4']);
+  });
+
+  it('serial: a batch with one failed host lets the next batch run; a batch that all failed stops the play', async () => {
+    const playbook = (failing: string) => `
+- hosts: web
+  gather_facts: false
+  serial: 2
+  tasks:
+    - name: may fail
+      command: "false"
+      when: inventory_hostname in ${failing}
+    - name: after
+      debug: {msg: after}
+`;
+    const one = await setup(playbook("['h1']")).run();
+    expect(hostsOf(one, 'after')).toEqual(['h2', 'h3', 'h4']);
+    expect(recap(one.stats.h1)).toEqual({ failed: 1 });
+    expect(recap(one.stats.h4)).toEqual({ ok: 1, skipped: 1 });
+    const both = await setup(playbook("['h1', 'h2']")).run();
+    expect(hostsOf(both, 'may fail').sort()).toEqual(['h1', 'h2']);
+    expect(hostsOf(both, 'after')).toEqual([]);
+    expect(recap(both.stats.h3)).toEqual({});
+    expect(exitCodeFor(both.summary)).toBe(2);
+  });
+});
+
+describe('run_once and delegate_to', () => {
+  it('run_once runs on the first host only and registers its result for every host', async () => {
+    const { run } = setup(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: once
+      command: echo {{ inventory_hostname }}
+      run_once: true
+      register: once
+    - name: show
+      debug: {msg: "{{ once.stdout }}"}
+`);
+    const r = await run();
+    expect(hostsOf(r, 'once')).toEqual(['h1']);
+    expect(['h1', 'h2', 'h3', 'h4'].map((h) => resultOf(r, 'show', h).msg)).toEqual(['h1', 'h1', 'h1', 'h1']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, changed: 1 });
+    expect(recap(r.stats.h2)).toEqual({ ok: 1 });
+  });
+
+  it('delegate_to: localhost runs the task there for each host, with that host\'s variables', async () => {
+    const { dir, run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: delegated
+      shell: echo {{ inventory_hostname }} > WORK/delegated-{{ inventory_hostname }}
+      delegate_to: localhost
+`);
+    const r = await run();
+    const delegated = r.events.filter((e) => e.type === 'host_result' && e.task.name === 'delegated').map((e) => (e.type === 'host_result' ? `${e.host}>${e.delegatedTo}:${e.status}` : ''));
+    expect(delegated.sort()).toEqual(['h1>localhost:changed', 'h2>localhost:changed']);
+    expect(readFileSync(join(dir, 'delegated-h2'), 'utf8')).toBe('h2\n');
+    expect(recap(r.stats.h1)).toEqual({ ok: 1, changed: 1 });
+    expect(recap(r.stats.localhost)).toEqual({});
+  });
+});
+
+describe('check mode', () => {
+  it('skips a command, reports a copy changed without writing it, and runs a check_mode: false task for real', async () => {
+    const { dir, run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: command
+      command: touch WORK/cmd-{{ inventory_hostname }}
+    - name: copy
+      copy: {content: "hello\\n", dest: "WORK/copy-{{ inventory_hostname }}"}
+    - name: forced
+      shell: echo real > WORK/forced-{{ inventory_hostname }}
+      check_mode: false
+`);
+    const r = await run({ checkMode: true });
+    expect(r.statuses.get('command|h1')).toBe('skipped');
+    expect(r.statuses.get('copy|h1')).toBe('changed');
+    expect(r.statuses.get('forced|h2')).toBe('changed');
+    expect(existsSync(join(dir, 'cmd-h1'))).toBe(false);
+    expect(existsSync(join(dir, 'copy-h1'))).toBe(false);
+    expect(readFileSync(join(dir, 'forced-h2'), 'utf8')).toBe('real\n');
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, changed: 2, skipped: 1 });
+  });
+});
+
+describe('unreachable hosts', () => {
+  const WITH_GHOST = `[web]\nh1\nh2\nghost ansible_host=127.0.0.1 ansible_port=1 ansible_connection=ssh\n[web:vars]\nansible_python_interpreter=/usr/bin/python3\n[local]\nh1\nh2\n[local:vars]\nansible_connection=local\n`;
+
+  it('counts the host unreachable, lets the others go on, and exits 4', async () => {
+    const { run } = setup(
+      `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: everyone
+      command: "true"
+    - name: after
+      debug: {msg: after}
+`,
+      WITH_GHOST,
+    );
+    const r = await run();
+    expect(r.statuses.get('everyone|ghost')).toBe('unreachable');
+    expect(hostsOf(r, 'after').sort()).toEqual(['h1', 'h2']);
+    expect(recap(r.stats.ghost)).toEqual({ unreachable: 1 });
+    expect(recap(r.stats.h1)).toEqual({ ok: 2, changed: 1 });
+    expect(r.summary.failedHosts).toEqual(['ghost']);
+    expect(exitCodeFor(r.summary)).toBe(4);
+  });
+
+  it('ignore_unreachable counts it ok and ignored, keeps the host in the play, and exits 0', async () => {
+    const { run } = setup(
+      `
+- hosts: web
+  gather_facts: false
+  tasks:
+    - name: everyone
+      command: "true"
+      ignore_unreachable: true
+    - name: after
+      debug: {msg: after}
+`,
+      WITH_GHOST,
+    );
+    const r = await run();
+    expect(r.statuses.get('everyone|ghost')).toBe('unreachable');
+    expect(r.statuses.get('after|ghost')).toBe('ok');
+    expect(recap(r.stats.ghost)).toEqual({ ok: 2, ignored: 1 });
+    expect(exitCodeFor(r.summary)).toBe(0);
+  });
+});
+
+describe('events', () => {
+  it('a run emits playbook_start, play_start, then task_start and each host\'s result per task, play_end and run_end', async () => {
+    const { run } = setup(`
+- name: the play
+  hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: one
+      debug: {msg: one}
+    - name: two
+      command: "true"
+`);
+    const r = await run();
+    const types = r.events.filter((e) => e.type !== 'warning').map((e) => (e.type === 'task_start' ? `task_start:${e.task.name}` : e.type === 'play_start' ? `play_start:${e.hosts.join(',')}` : e.type));
+    expect(types).toEqual(['playbook_start', 'play_start:h1,h2', 'task_start:one', 'host_result', 'host_result', 'task_start:two', 'host_result', 'host_result', 'play_end', 'run_end']);
+    const end = r.events.at(-1);
+    expect(end?.type === 'run_end' && end.stats).toEqual(r.summary.stats);
+    expect(end?.type === 'run_end' && end.interrupted).toBe(false);
+  });
+});

@@ -175,6 +175,7 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
   if (anyFailed && !scope.rescuable && playLevelFlag(rt, scope, task, 'any_errors_fatal', hosts[0]!)) {
     for (const host of rt.batch) rt.states.get(host).failed = true;
     rt.playEnded = true;
+    rt.playbookStopped = true;
   }
 }
 
@@ -302,6 +303,7 @@ function checkFailPercentage(rt: Runtime): void {
   const failed = rt.batch.filter((h) => rt.states.get(h).failed || rt.states.get(h).unreachable).length;
   if ((failed / rt.batch.length) * 100 > Number(limit)) {
     rt.playEnded = true;
+    rt.playbookStopped = true;
     rt.emit({ type: 'warning', message: `max_fail_percentage ${limit}% exceeded (${failed} of ${rt.batch.length} hosts failed): stopping the play` });
   }
 }
