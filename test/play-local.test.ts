@@ -3,39 +3,12 @@
  * all use the local connection (each host's tasks run in a local /bin/sh), so no lab is needed.
  * Every expectation is what ansible-playbook 2.14 does with the same playbook and inventory.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../src/executor/adhoc.js';
-import { play, recap, resultOf, type PlayRun } from './helpers/play.js';
-
-const LOCAL_VARS = '[all:vars]\nansible_connection=local\nansible_python_interpreter=/usr/bin/python3\n';
-const FOUR = `[web]\nh1\nh2\nh3\nh4\n${LOCAL_VARS}`;
-
-interface Setup {
-  dir: string;
-  run: (options?: Parameters<typeof play>[2]) => Promise<PlayRun>;
-}
-
-/** A fresh directory with the playbook (WORK in it becomes the directory) and the inventory. */
-function setup(playbook: string, inventory = FOUR): Setup {
-  const dir = mkdtempSync(join(tmpdir(), 'fleet-play-local-'));
-  const file = join(dir, 'play.yml');
-  const inv = join(dir, 'inventory.ini');
-  writeFileSync(file, playbook.replaceAll('WORK', dir));
-  writeFileSync(inv, inventory);
-  return { dir, run: (options) => play(file, inv, options) };
-}
-
-/** Hosts that got a result for a task, in event order. */
-function hostsOf(run: PlayRun, task: string): string[] {
-  return run.events.filter((e) => e.type === 'host_result' && e.task.name === task).map((e) => (e.type === 'host_result' ? e.host : ''));
-}
-
-function tasksStarted(run: PlayRun): string[] {
-  return run.events.filter((e) => e.type === 'task_start').map((e) => (e.type === 'task_start' ? e.task.name : ''));
-}
+import { recap, resultOf } from './helpers/play.js';
+import { hostsOf, LOCAL_VARS, setup, tasksStarted } from './helpers/play-local.js';
 
 describe('when', () => {
   it('runs a task where the condition is true and skips it elsewhere, counting skipped', async () => {
