@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { FleetError } from '../../errors.js';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
-import { handlerNames } from './handler-names.js';
+import { notifiedBy } from './handler-names.js';
 import { countResult } from '../events.js';
 import { markUnsafe } from '../../template/index.js';
 import type { Runtime } from './runtime.js';
@@ -283,7 +283,8 @@ export async function runHandlers(rt: Runtime, hosts: readonly string[], options
 
 async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void> {
   for (const handler of rt.handlers) {
-    const names = handlerNames(handler);
+    // Notifications stay until the end of the flush: every handler listening to a topic runs.
+    const names = notifiedBy(rt.handlers, handler);
     const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
     if (!notified.length) continue;
     const scope: Scope = { frames: [rt.play], rescuable: false, handler: true, ...(handler.role ? { role: handler.role } : {}) };
@@ -292,7 +293,6 @@ async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void>
       rt.announced.delete(handler);
       await runTask(rt, handler, notified, scope);
     }
-    for (const h of notified) for (const n of names) rt.states.get(h).notified.delete(n);
   }
 }
 
