@@ -1,7 +1,8 @@
 /**
  * More of the executor's decisions on local-connection hosts (see play-local.test.ts): until/retries,
  * meta end_play/end_host, conditions on blocks, any_errors_fatal inside a rescued block, listen,
- * max_fail_percentage per serial batch, tags. Each expectation is ansible-playbook 2.14's.
+ * max_fail_percentage per serial batch, tags, what notifies a handler, loops over nothing. Each
+ * expectation is ansible-playbook 2.14's.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -255,5 +256,83 @@ describe('tags', () => {
     expect(tasksStarted(only)).toEqual(['tagged', 'always']);
     const skip = await setup(playbook).run({ skipTags: ['deploy'] });
     expect(tasksStarted(skip)).toEqual(['untagged', 'always']);
+  });
+});
+
+describe('what notifies and what fails in handlers', () => {
+  it('a changed task that failed notifies nothing, even when its failure is ignored', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: changed then failed
+      shell: exit {{ 1 if inventory_hostname == 'h1' else 0 }}
+      ignore_errors: true
+      notify: restart
+  handlers:
+    - name: restart
+      debug: {msg: restart}
+`);
+    const r = await run();
+    expect(r.statuses.get('changed then failed|h1')).toBe('failed');
+    expect(hostsOf(r, 'restart')).toEqual(['h2']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 1, changed: 1, ignored: 1 });
+  });
+
+  it('a handler that fails fails its host, and later handlers do not run there', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: change
+      command: "true"
+      notify: [breaks, later]
+  handlers:
+    - name: breaks
+      command: "false"
+      when: inventory_hostname == 'h1'
+    - name: later
+      debug: {msg: later}
+`);
+    const r = await run();
+    expect(r.statuses.get('breaks|h1')).toBe('failed');
+    expect(hostsOf(r, 'later')).toEqual(['h2']);
+    expect(recap(r.stats.h1)).toEqual({ ok: 1, changed: 1, failed: 1 });
+    expect(recap(r.stats.h2)).toEqual({ ok: 2, changed: 1, skipped: 1 });
+    expect(exitCodeFor(r.summary)).toBe(2);
+  });
+
+  it('notifying a handler the play does not have stops the run with Ansible\'s message', async () => {
+    const { run } = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: change
+      command: "true"
+      notify: nobody
+`);
+    await expect(run()).rejects.toThrow("The requested handler 'nobody' was not found in either the main handlers list nor in the listening handlers list");
+  });
+});
+
+describe('loops over what is not there', () => {
+  it('a loop over an undefined variable fails where the condition holds and is skipped where it does not', async () => {
+    const { run } = setup(`
+- hosts: h1,h2
+  gather_facts: false
+  tasks:
+    - name: over nothing
+      debug: {msg: "{{ item }}"}
+      loop: "{{ missing_list }}"
+      when: inventory_hostname == 'h1'
+    - name: empty
+      debug: {msg: "{{ item }}"}
+      loop: []
+`);
+    const r = await run();
+    expect(r.statuses.get('over nothing|h1')).toBe('failed');
+    expect(r.statuses.get('over nothing|h2')).toBe('skipped');
+    expect(r.statuses.get('empty|h2')).toBe('skipped');
+    expect(recap(r.stats.h2)).toEqual({ skipped: 2 });
   });
 });
