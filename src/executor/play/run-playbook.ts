@@ -240,11 +240,15 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           await runSection(rt, play.pre_tasks, scope);
           await runSection(rt, [...play.roles, ...play.tasks], scope);
           await runSection(rt, play.post_tasks, scope);
-          if (rt.batch.every((h) => !states.get(h).active && !states.get(h).ended)) break;
+          if (rt.batch.every((h) => !states.get(h).active && !states.get(h).ended)) {
+            rt.playbookStopped = true;
+            break;
+          }
         }
         startAt = rt.startAt;
         stepContinue = !!rt.stepContinue;
         options.onEvent({ type: 'play_end', name: play.name, at: Date.now() });
+        if (rt.playbookStopped) break;
       }
     }
   } finally {

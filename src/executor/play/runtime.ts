@@ -46,6 +46,8 @@ export interface Runtime {
   batch: string[];
   /** Stop the play for every host (any_errors_fatal, max_fail_percentage, end_play). */
   playEnded: boolean;
+  /** As Ansible: after any_errors_fatal, max_fail_percentage or a batch whose every host failed, no later play of the playbook runs. */
+  playbookStopped?: boolean;
   /** Task nodes already announced (free strategy announces a task once). */
   announced: Set<TaskNode>;
 }

@@ -6,6 +6,7 @@ import type { CommonKeywords, RoleRef } from '../../playbook/model.js';
  * outermost first; the innermost that sets a keyword wins, `when` conditions all apply, tags add up.
  */
 export interface Scope {
+  /** The play first, then the blocks, roles and includes around the task. */
   frames: CommonKeywords[];
   role?: RoleRef;
   includeParams?: Vars;
@@ -37,8 +38,12 @@ export function allTags(scope: Scope, task: CommonKeywords): string[] {
   return [...new Set([...scope.frames.flatMap((f) => f.tags ?? []), ...(task.tags ?? [])])];
 }
 
+/**
+ * Block, include and task vars, outermost first. The play's own vars (frames[0] is the play) are not
+ * among them: they rank lower, below vars_files and role vars (taskVars in vars.ts).
+ */
 export function scopedVars(scope: Scope, task: CommonKeywords): Vars[] {
-  return [...scope.frames.map((f) => f.vars ?? {}), task.vars ?? {}];
+  return [...scope.frames.slice(1).map((f) => f.vars ?? {}), task.vars ?? {}];
 }
 
 export function mergedEnvironment(scope: Scope, task: CommonKeywords): (Record<string, unknown> | string)[] {

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { FleetError } from '../../errors.js';
 import { loadRole, loadTaskFile, resolveIncludeFile } from '../../playbook/index.js';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../../playbook/model.js';
-import { handlerNames } from './handler-names.js';
+import { notifiedBy } from './handler-names.js';
 import { countResult } from '../events.js';
 import { markUnsafe } from '../../template/index.js';
 import type { Runtime } from './runtime.js';
@@ -31,18 +31,19 @@ export async function runNodes(rt: Runtime, nodes: readonly Node[], hosts: reado
 }
 
 async function runBlock(rt: Runtime, block: BlockNode, hosts: string[], scope: Scope): Promise<void> {
-  const inner = childScope(scope, block, { rescuable: block.rescue.length > 0, ...(block.role ? { role: block.role } : {}) });
+  // A block without rescue inside one with rescue: its failures are still the outer block's to rescue.
+  const inner = childScope(scope, block, { rescuable: block.rescue.length > 0 || scope.rescuable, ...(block.role ? { role: block.role } : {}) });
   await runNodes(rt, block.block, hosts, inner);
   const failed = hosts.filter((h) => rt.states.get(h).failed);
   if (block.rescue.length && failed.length) {
     for (const h of failed) rt.states.get(h).failed = false;
-    await runNodes(rt, block.rescue, failed, { ...inner, rescuable: false });
+    await runNodes(rt, block.rescue, failed, { ...inner, rescuable: scope.rescuable });
   }
   if (block.always.length) {
     const entered = hosts.filter((h) => !rt.states.get(h).unreachable && !rt.states.get(h).ended);
     const wasFailed = new Map(entered.map((h) => [h, rt.states.get(h).failed]));
     for (const h of entered) rt.states.get(h).failed = false;
-    await runNodes(rt, block.always, entered, { ...inner, rescuable: false });
+    await runNodes(rt, block.always, entered, { ...inner, rescuable: scope.rescuable });
     for (const h of entered) if (wasFailed.get(h)) rt.states.get(h).failed = true;
   }
 }
@@ -174,6 +175,7 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
   if (anyFailed && !scope.rescuable && playLevelFlag(rt, scope, task, 'any_errors_fatal', hosts[0]!)) {
     for (const host of rt.batch) rt.states.get(host).failed = true;
     rt.playEnded = true;
+    rt.playbookStopped = true;
   }
 }
 
@@ -281,7 +283,8 @@ export async function runHandlers(rt: Runtime, hosts: readonly string[], options
 
 async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void> {
   for (const handler of rt.handlers) {
-    const names = handlerNames(handler);
+    // Notifications stay until the end of the flush: every handler listening to a topic runs.
+    const names = notifiedBy(rt.handlers, handler);
     const notified = activeHosts(rt, hosts).filter((h) => names.some((n) => rt.states.get(h).notified.has(n)));
     if (!notified.length) continue;
     const scope: Scope = { frames: [rt.play], rescuable: false, handler: true, ...(handler.role ? { role: handler.role } : {}) };
@@ -290,7 +293,6 @@ async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void>
       rt.announced.delete(handler);
       await runTask(rt, handler, notified, scope);
     }
-    for (const h of notified) for (const n of names) rt.states.get(h).notified.delete(n);
   }
 }
 
@@ -301,9 +303,11 @@ async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void>
 function checkFailPercentage(rt: Runtime): void {
   const limit = rt.play.max_fail_percentage;
   if (limit === undefined || !rt.batch.length) return;
+  // As Ansible 2.14: failed hosts count, unreachable ones do not.
   const failed = rt.batch.filter((h) => rt.states.get(h).failed).length;
   if ((failed / rt.batch.length) * 100 > Number(limit)) {
     rt.playEnded = true;
+    rt.playbookStopped = true;
     rt.emit({ type: 'warning', message: `max_fail_percentage ${limit}% exceeded (${failed} of ${rt.batch.length} hosts failed): stopping the play` });
   }
 }
