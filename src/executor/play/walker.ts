@@ -303,7 +303,6 @@ async function runNotified(rt: Runtime, hosts: readonly string[]): Promise<void>
 function checkFailPercentage(rt: Runtime): void {
   const limit = rt.play.max_fail_percentage;
   if (limit === undefined || !rt.batch.length) return;
-  // As Ansible 2.14: failed hosts count, unreachable ones do not.
   const failed = rt.batch.filter((h) => rt.states.get(h).failed).length;
   if ((failed / rt.batch.length) * 100 > Number(limit)) {
     rt.playEnded = true;
