@@ -143,7 +143,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
   const thresholdSkip = (host: string, task: TaskRef, label?: string) => {
     if (!showSkipped) return;
     ensureBanner(task);
-    let msg = label === undefined ? `skipping: [${host}]` : `skipping: [${host}] => (item=${label})`;
+    let msg = label === undefined ? `skipping: [${host}]` : `skipping: [${host}] => (item=${label}) `;
     if (verbosity > 0) msg += ` => ${pyJson({ changed: false, skipped_reason: 'Verbosity threshold not met.' })}`;
     out(msg, COLOR.skip);
   };
@@ -161,7 +161,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
   const skipLine = (host: string, result: ModuleResult, task: TaskRef, label?: string) => {
     if (!showSkipped) return;
     ensureBanner(task);
-    let msg = label === undefined ? `skipping: [${host}]` : `skipping: [${host}] => (item=${label})`;
+    let msg = label === undefined ? `skipping: [${host}]` : `skipping: [${host}] => (item=${label}) `;
     if (isVerbose(result, task)) msg += ` => ${dump(result, task)}`;
     out(msg, COLOR.skip);
   };
