@@ -195,7 +195,7 @@ describe('play text output: loops', () => {
         item('a', 'skipped', t, 'emacs', { skipped: true, item: 'emacs' }),
         host('a', 'changed', t, { changed: true, results: [{}, {}, {}], msg: 'All items completed' }),
       ]),
-    ).toBe(['ok: [a] => (item=git)', 'changed: [a] => (item=vim)', 'skipping: [a] => (item=emacs)', ''].join('\n'));
+    ).toBe(['ok: [a] => (item=git)', 'changed: [a] => (item=vim)', 'skipping: [a] => (item=emacs) ', ''].join('\n'));
   });
 
   it('prints failed items with their JSON, then ...ignoring when ignored', () => {
@@ -218,7 +218,7 @@ describe('play text output: loops', () => {
   it('prints items with -v and a skipped loop summary as modern ansible does', () => {
     expect(body([item('a', 'ok', t, 'git', { item: 'git' })], { verbosity: 1 })).toBe('ok: [a] => (item=git) => {"changed": false, "item": "git"}\n');
     expect(body([item('a', 'skipped', t, 'x', { skipped: true }), host('a', 'skipped', t, { skipped: true, results: [{}], msg: 'All items skipped' })])).toBe(
-      'skipping: [a] => (item=x)\nskipping: [a]\n',
+      'skipping: [a] => (item=x) \nskipping: [a]\n',
     );
   });
 
@@ -342,5 +342,146 @@ describe('play text output: warnings and recap', () => {
     const { out, err } = run([{ type: 'run_end', stats: { a: stats({ ok: 1 }) }, at: 0, elapsedMs: 10, interrupted: true }]);
     expect(out.endsWith('fleet: 0 task(s) on 1 host(s) in 0.01s (interrupted)\n')).toBe(true);
     expect(err).toContain('interrupted');
+  });
+});
+
+describe('play text output: what each decision prints', () => {
+  const t = task('run it');
+  const body = (events: FleetEvent[], options: Partial<PlayTextReporterOptions> = {}) =>
+    run([start(t), ...events], options).out.replace(`\n${STARS('TASK [run it]')}\n`, '');
+  const TRACE = 'Traceback (most recent call last):\n  File "m.py", line 1\nValueError: bad\n';
+
+  it('prints the last line of an exception before the fatal line, the whole traceback from -vvv, nothing for a blank one', () => {
+    const failed = host('a', 'failed', t, { failed: true, msg: 'MODULE FAILURE', exception: TRACE });
+    expect(body([failed])).toBe(
+      'An exception occurred during task execution. To see the full traceback, use -vvv. The error was: ValueError: bad\n' +
+        'fatal: [a]: FAILED! => {"changed": false, "msg": "MODULE FAILURE"}\n',
+    );
+    expect(body([failed], { verbosity: 3 })).toBe(`The full traceback is:\n${TRACE}\nfatal: [a]: FAILED! => {\n    "changed": false,\n    "msg": "MODULE FAILURE"\n}\n`);
+    expect(body([host('a', 'failed', t, { failed: true, msg: 'x', exception: '  \n' })])).toBe('fatal: [a]: FAILED! => {"changed": false, "msg": "x"}\n');
+  });
+
+  it('prints an include_tasks result as `included: FILE for HOST` in cyan, other results with an include key as usual', () => {
+    const inc = task('', 'include_tasks');
+    const { out } = run([start(inc), host('a', 'ok', inc, { include: 'tasks/x.yml' })], { color: true });
+    expect(out.split('\n').slice(2)).toEqual(['\u001b[0;36mincluded: tasks/x.yml for a\u001b[0m', '']);
+    expect(run([start(inc), host('a', 'ok', inc, {})]).out.split('\n').slice(2)).toEqual(['ok: [a]', '']);
+    expect(body([host('a', 'ok', t, { include: 'tasks/x.yml' })])).toBe('ok: [a]\n');
+  });
+
+  it('shows results marked verbose_always (fleet or Ansible key) indented without -v, and hides those marked verbose_override', () => {
+    expect(body([host('a', 'ok', t, { rc: 0, _ansible_verbose_always: true })])).toBe('ok: [a] => {\n    "changed": false,\n    "rc": 0\n}\n');
+    expect(body([host('a', 'ok', t, { rc: 0, _fleet_verbose_always: true })])).toBe('ok: [a] => {\n    "changed": false,\n    "rc": 0\n}\n');
+    expect(body([host('a', 'ok', t, { rc: 0, _fleet_verbose_override: true })], { verbosity: 1 })).toBe('ok: [a]\n');
+    expect(body([host('a', 'ok', t, { rc: 0, _ansible_verbose_override: true })], { verbosity: 1 })).toBe('ok: [a]\n');
+  });
+
+  it('prints the result on one line at -vv and leaves warnings out of it', () => {
+    const { out, err } = run([start(t), host('a', 'ok', t, { rc: 0, warnings: ['mind this'] })], { verbosity: 2 });
+    expect(out.split('\n').slice(2)).toEqual(['ok: [a] => {"changed": false, "rc": 0}', '']);
+    expect(err).toBe('[WARNING]: mind this\n');
+  });
+
+  it('prints a debug loop item below its verbosity as a skipped item, with Ansible\'s trailing space', () => {
+    const d = task('show', 'debug');
+    const { out } = run([start(d), item('a', 'ok', d, '1', { msg: 1, _fleet_verbosity: 1 })]);
+    expect(out.split('\n').slice(2)).toEqual(['skipping: [a] => (item=1) ', '']);
+  });
+
+  it('colours ok items green and changed items yellow', () => {
+    expect(body([item('a', 'ok', t, 'x', {}), item('a', 'changed', t, 'y', { changed: true })], { color: true })).toBe(
+      '\u001b[0;32mok: [a] => (item=x)\u001b[0m\n\u001b[0;33mchanged: [a] => (item=y)\u001b[0m\n',
+    );
+  });
+
+  it('prints a skipped loop at -v as ansible-playbook 2.14: each item, then the summary without its results', () => {
+    const items = [{ item: 1, skipped: true, changed: false }];
+    expect(
+      body(
+        [
+          item('a', 'skipped', t, '1', { skipped: true, item: 1, ansible_loop_var: 'item', skip_reason: 'Conditional result was False' }),
+          host('a', 'skipped', t, { skipped: true, results: items, msg: 'All items skipped' }),
+        ],
+        { verbosity: 1 },
+      ),
+    ).toBe(
+      'skipping: [a] => (item=1)  => {"ansible_loop_var": "item", "changed": false, "item": 1, "skip_reason": "Conditional result was False"}\n' +
+        'skipping: [a] => {"changed": false, "msg": "All items skipped"}\n',
+    );
+  });
+
+  it('prints a banner for a result of another task arriving without task_start, not for the same task', () => {
+    const other = (extra: Partial<TaskRef>) => task('run it', 'command', extra);
+    expect(
+      body([
+        host('a', 'ok', t, {}),
+        host('b', 'ok', t, {}),
+        host('a', 'ok', other({ role: 'r' }), {}),
+        host('a', 'ok', other({ handler: true }), {}),
+        host('a', 'ok', other({ path: 'x.yml:9' }), {}),
+      ]),
+    ).toBe(
+      ['ok: [a]', 'ok: [b]', '', STARS('TASK [r : run it]'), 'ok: [a]', '', STARS('RUNNING HANDLER [run it]'), 'ok: [a]', '', STARS('TASK [run it]'), 'ok: [a]', ''].join('\n'),
+    );
+  });
+});
+
+describe('play text output: play banners and run end', () => {
+  it('strips play names, and a blank name is PLAY', () => {
+    expect(run([play('  web  ')]).out).toBe(`\n${STARS('PLAY [web]')}\n`);
+    expect(run([play('   ')]).out).toBe(`\n${STARS('PLAY')}\n`);
+    expect(run([{ type: 'no_hosts', play: '  q  ', at: 0 }]).out).toBe(`\n${STARS('PLAY [q]')}\nskipping: no hosts matched\n`);
+    expect(run([{ type: 'no_hosts', play: '  ', at: 0 }]).out).toBe(`\n${STARS('PLAY')}\nskipping: no hosts matched\n`);
+  });
+
+  it('gives a no-hosts play after a finished play its own banner', () => {
+    expect(run([play('p'), { type: 'play_end', name: 'p', at: 0 }, { type: 'no_hosts', play: 'q', at: 0 }]).out).toBe(
+      `\n${STARS('PLAY [p]')}\n\n${STARS('PLAY [q]')}\nskipping: no hosts matched\n`,
+    );
+  });
+
+  it('prints the PLAYBOOK banner from -vv only', () => {
+    expect(run([{ type: 'playbook_start', file: '/pb/site.yml', checkMode: false, at: 0 }], { verbosity: 1 }).out).toBe('');
+  });
+
+  it('prints no check-mode markers when the run is not in check mode, even with markers on', () => {
+    const { out } = run(
+      [
+        { type: 'playbook_start', file: 'x.yml', checkMode: false, at: 0 },
+        play('p'),
+        { type: 'run_end', stats: {}, at: 0, elapsedMs: 0, interrupted: false },
+      ],
+      { checkModeMarkers: true },
+    );
+    expect(out).not.toContain('CHECK MODE');
+    expect(out).not.toContain('DRY RUN');
+  });
+
+  it('prints DRY RUN after the recap in check mode with markers', () => {
+    const { out } = run([{ type: 'run_end', stats: { a: stats({ ok: 1 }) }, at: 0, elapsedMs: 0, interrupted: false }], { checkMode: true, checkModeMarkers: true });
+    expect(out.split('\n').slice(-5)).toEqual(['', '', STARS('DRY RUN'), 'fleet: 0 task(s) on 1 host(s) in 0.00s', '']);
+  });
+
+  it('writes the recap with the reporter\'s colour and width', () => {
+    const { out } = run([{ type: 'run_end', stats: { a: stats({ ok: 1 }) }, at: 0, elapsedMs: 0, interrupted: false }], { color: true, width: 100 });
+    expect(out).toContain(`\nPLAY RECAP ${'*'.repeat(99 - 10)}\n`);
+    expect(out).toContain('\u001b[0;32ma\u001b[0m');
+  });
+
+  it('takes the total time from the clock when run_end carries none, and warns of nothing when not interrupted', () => {
+    const { out, err } = run(
+      [
+        { type: 'playbook_start', file: 'x.yml', checkMode: false, at: 1000 },
+        { type: 'run_end', stats: {}, at: 0, elapsedMs: Number.NaN, interrupted: false },
+      ],
+      { now: () => 3500 },
+    );
+    expect(out.trimEnd().split('\n').pop()).toBe('fleet: 0 task(s) on 0 host(s) in 2.50s');
+    expect(err).toBe('');
+  });
+
+  it('prints errors on stderr as Ansible\'s Display.error, in red', () => {
+    expect(run([{ type: 'error', message: 'boom' }]).err).toBe(' [ERROR]: boom\n');
+    expect(run([{ type: 'error', message: 'boom' }], { color: true }).err).toBe('\u001b[0;31m [ERROR]: boom\u001b[0m\n');
   });
 });
