@@ -37,7 +37,7 @@ describe('fleet run on the lab', () => {
   it('reports rc=3 and stderr 42 per host for a failing shell command, exit code 2', async () => {
     const r = await fleet(['run', 'all', '-i', lab().inventoryPath, '-m', 'shell', '-a', 'echo $((6*7)) >&2; exit 3']);
     expect(r.code).toBe(2);
-    const blocks = [...r.stdout.matchAll(/^(node\d) \| FAILED \| rc=3 >>\n42\nnon-zero return code$/gm)];
+    const blocks = [...r.stdout.matchAll(/^(node\d) \| FAILED \| rc=3 >>\n42non-zero return code$/gm)];
     expect(blocks.map((b) => b[1]).sort()).toEqual(['node1', 'node2', 'node3', 'node4', 'node5']);
   });
 

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bannerLine, cleanValue, outputWidth, pyJson, stringc, textWidth } from '../src/output/ansible-format.js';
-import { colorWanted, painter } from '../src/output/color.js';
-
-describe('painter (fleet ad-hoc colours)', () => {
-  it('wraps text in the tone\'s SGR code when enabled', () => {
-    const paint = painter(true);
-    expect(paint('ok', 'a')).toBe('\u001b[32ma\u001b[0m');
-    expect(paint('changed', 'a')).toBe('\u001b[33ma\u001b[0m');
-    expect(paint('failed', 'a')).toBe('\u001b[31ma\u001b[0m');
-    expect(paint('skipped', 'a')).toBe('\u001b[36ma\u001b[0m');
-    expect(paint('warn', 'a')).toBe('\u001b[35ma\u001b[0m');
-  });
-
-  it('leaves plain text and disabled painting uncoloured', () => {
-    expect(painter(true)('plain', 'a')).toBe('a');
-    expect(painter(false)('failed', 'a')).toBe('a');
-  });
-});
+import { colorWanted } from '../src/output/color.js';
 
 describe('colorWanted', () => {
   it('follows the terminal when no variable says otherwise', () => {
