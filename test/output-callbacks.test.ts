@@ -196,3 +196,108 @@ describe('callbacks_enabled = profile_tasks, timer', () => {
     expect(out).toMatch(/^a -+ 2\.00s\nb -+ 0\.50s\n$/m);
   });
 });
+
+describe('stdout_callback = minimal: the cases each branch decides', () => {
+  function minimal(events: FleetEvent[], options: { color?: boolean; diff?: boolean } = {}): { out: string; err: string } {
+    let out = '';
+    let err = '';
+    const report = playMinimalReporter({ write: (t) => (out += t), writeErr: (t) => (err += t), color: options.color ?? false, diff: options.diff ?? false });
+    for (const e of events) report(e);
+    return { out, err };
+  }
+  const cmd = task('c', 'shell');
+
+  it('prints a debug var without changed, and other modules\' results with it', () => {
+    const dbg = task('d', 'debug');
+    expect(minimal([host('h', 'ok', dbg, { changed: false, x: 1 })]).out).toBe('h | SUCCESS => {\n    "x": 1\n}\n');
+    expect(minimal([host('h', 'ok', task('s', 'stat'), { changed: false, msg: 'm', x: 1 })]).out).toBe('h | SUCCESS => {\n    "changed": false,\n    "msg": "m",\n    "x": 1\n}\n');
+  });
+
+  it('prints a command failure without rc as rc=-1 and its message, and ignores output that is not text', () => {
+    expect(minimal([host('h', 'failed', cmd, { failed: true, msg: "'x' is undefined" })]).out).toBe("h | FAILED | rc=-1 >>\n'x' is undefined\n");
+    expect(minimal([host('h', 'changed', cmd, { changed: true, rc: 0, stdout: 'o', stderr: ['not text'], msg: '' })]).out).toBe('h | CHANGED | rc=0 >>\no\n');
+  });
+
+  it('prints a command failure that carries module_stderr, and an async command result, as JSON', () => {
+    expect(minimal([host('h', 'failed', cmd, { failed: true, msg: 'MODULE FAILURE', module_stderr: 'boom' })]).out).toBe(
+      'h | FAILED! => {\n    "module_stderr": "boom",\n    "msg": "MODULE FAILURE"\n}\n',
+    );
+    expect(minimal([host('h', 'changed', cmd, { changed: true, ansible_job_id: 'j1', started: 1 })]).out).toBe(
+      'h | CHANGED => {\n    "ansible_job_id": "j1",\n    "changed": true,\n    "started": 1\n}\n',
+    );
+  });
+
+  it('colours changed yellow and ok green, each line', () => {
+    const { out } = minimal([host('h', 'changed', cmd, { changed: true, rc: 0, stdout: 'o', stderr: '' }), host('h', 'ok', cmd, { rc: 0, stdout: 'o', stderr: '' })], { color: true });
+    expect(out).toBe('\u001b[0;33mh | CHANGED | rc=0 >>\u001b[0m\n\u001b[0;33mo\u001b[0m\n\u001b[0;32mh | SUCCESS | rc=0 >>\u001b[0m\n\u001b[0;32mo\u001b[0m\n');
+  });
+
+  it('prints the event\'s diff before the result, a diff left in the result only with --diff', () => {
+    const f = task('f', 'copy');
+    const diff = [{ before: 'x\n', after: 'y\n' }];
+    const DIFF = '--- before\n+++ after\n@@ -1 +1 @@\n-x\n+y\n\n';
+    expect(minimal([host('h', 'changed', f, { changed: true }, { diff })]).out).toBe(`${DIFF}h | CHANGED => {\n    "changed": true\n}\n`);
+    expect(minimal([host('h', 'changed', f, { changed: true, diff })]).out).toBe('h | CHANGED => {\n    "changed": true\n}\n');
+    expect(minimal([host('h', 'changed', f, { changed: true, diff })], { diff: true }).out).toBe(`${DIFF}h | CHANGED => {\n    "changed": true\n}\n`);
+    expect(minimal([host('h', 'changed', f, { changed: true }, { diff: [{ before: 'x\n', after: 'x\n' }] })]).out).toBe('h | CHANGED => {\n    "changed": true\n}\n');
+    expect(minimal([host('h', 'changed', f, { changed: true }, { diff })], { color: true }).out).toContain('\u001b[0;31m-x\u001b[0m');
+  });
+
+  it('writes warnings, errors and an interruption on stderr only', () => {
+    const { out, err } = minimal([
+      { type: 'warning', message: 'w' },
+      { type: 'error', message: 'e' },
+      { type: 'run_end', stats: {}, at: 0, elapsedMs: 0, interrupted: true },
+    ]);
+    expect(out).toBe('');
+    expect(err).toBe('[WARNING]: w\n [ERROR]: e\n[WARNING]: interrupted: tasks and hosts not yet started were skipped\n');
+    expect(minimal([{ type: 'run_end', stats: {}, at: 0, elapsedMs: 0, interrupted: false }]).err).toBe('');
+  });
+});
+
+describe('profile_tasks and timer: the cases each branch decides', () => {
+  it('writes a negative UTC offset with a minus sign', () => {
+    expect(profileDate(Date.UTC(2026, 0, 1, 0, 30, 0), -330)).toBe('Wednesday 31 December 2025  19:00:00 -0530');
+  });
+
+  it('prints only the run time with timer alone, in days, hours, minutes and seconds', () => {
+    let clock = 0;
+    let out = '';
+    const report = timingReporter({ write: (t) => (out += t), profileTasks: false, timer: true, now: () => clock, utcOffsetMinutes: 0 });
+    report(start(task('a')));
+    clock += ((26 * 60 + 3) * 60 + 4) * 1000 + 999;
+    report(end());
+    expect(out).toBe('Playbook run took 1 days, 2 hours, 3 minutes, 4 seconds\n');
+  });
+
+  it('shows the task path under its time from -vv, and fills a wider terminal', () => {
+    const run = (verbosity: number, width: number) => {
+      let clock = 0;
+      let out = '';
+      const report = timingReporter({ write: (t) => (out += t), profileTasks: true, timer: false, now: () => clock, utcOffsetMinutes: 0, verbosity, width });
+      report(start(task('a', 'command', { path: '/pb/site.yml:3' })));
+      report(start(task('b')));
+      clock += 1000;
+      report(end());
+      return out.split('\n').slice(4, -1);
+    };
+    expect(run(2, 80)).toEqual([`b ${'-'.repeat(71)} 1.00s`, `a ${'-'.repeat(71)} 0.00s`, `/pb/site.yml:3 ${'-'.repeat(64)}`]);
+    expect(run(1, 80)).toEqual([`b ${'-'.repeat(71)} 1.00s`, `a ${'-'.repeat(71)} 0.00s`]);
+    const wide = run(1, 100);
+    expect(wide[0]).toHaveLength(99);
+    expect(wide[0]).toBe(`b ${'-'.repeat(91)} 1.00s`);
+  });
+
+  it('lists the 20 slowest tasks', () => {
+    let clock = 0;
+    let out = '';
+    const report = timingReporter({ write: (t) => (out += t), profileTasks: true, timer: false, now: () => clock, utcOffsetMinutes: 0 });
+    for (let i = 1; i <= 21; i++) {
+      report(start(task(`t${i}`)));
+      clock += i * 10;
+    }
+    report(end());
+    const listed = out.split('\n').filter((l) => /^t\d+ -/.test(l)).map((l) => l.split(' ')[0]);
+    expect(listed).toEqual(Array.from({ length: 20 }, (_, i) => `t${21 - i}`));
+  });
+});
