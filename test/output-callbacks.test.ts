@@ -3,6 +3,7 @@ import { emptyStats, type FleetEvent, type TaskRef } from '../src/executor/event
 import { playMinimalReporter } from '../src/output/play-minimal.js';
 import { playTextReporter } from '../src/output/play-text.js';
 import { elapsedText, profileDate, timingReporter } from '../src/output/timings.js';
+import { yamlResult } from '../src/output/yaml-results.js';
 
 const task = (name: string, module = 'command', extra: Partial<TaskRef> = {}): TaskRef => ({ name, module, ...extra });
 const start = (t: TaskRef, at = 0): FleetEvent => ({ type: 'task_start', task: t, at });
@@ -299,5 +300,39 @@ describe('profile_tasks and timer: the cases each branch decides', () => {
     report(end());
     const listed = out.split('\n').filter((l) => /^t\d+ -/.test(l)).map((l) => l.split(' ')[0]);
     expect(listed).toEqual(Array.from({ length: 20 }, (_, i) => `t${21 - i}`));
+  });
+});
+
+describe('stdout_callback = yaml: the cases each key decides', () => {
+  const yamlBody = (t: TaskRef, result: Record<string, unknown>, status: 'ok' | 'changed' | 'skipped' = 'ok') => {
+    let out = '';
+    const report = playTextReporter({ write: (x) => (out += x), writeErr: () => {}, color: false, verbosity: 1, diff: false, width: 80, results: 'yaml' });
+    report(start(t));
+    report(host('localhost', status, t, result));
+    return out.split('\n').slice(2).join('\n');
+  };
+  const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+  it('prints a censored result as YAML under changed=, as ansible-playbook 2.14 with community.general.yaml', () => {
+    expect(yamlBody(task('c'), { censored: CENSORED, changed: true }, 'changed')).toBe(
+      "changed: [localhost] => changed=true \n  censored: 'the output has been hidden due to the fact that ''no_log: true'' was specified for this result'\n",
+    );
+  });
+
+  it('puts skipped= on the first line after changed=, as the callback\'s header line', () => {
+    expect(yamlResult({ rc: 0, skipped: true, changed: false })).toBe('changed=false skipped=true \n  rc: 0');
+  });
+
+  it('omits stdout_lines and stderr_lines only beside their strings', () => {
+    expect(yamlBody(task('c'), { changed: false, stdout: 'out', stdout_lines: ['out'], stderr_lines: ['e'] })).toBe(
+      'ok: [localhost] => changed=false \n  stderr_lines:\n  - e\n  stdout: out\n  stdout_lines: <omitted>\n',
+    );
+    expect(yamlBody(task('c'), { changed: false, stderr: 'e', stderr_lines: ['e'], stdout_lines: ['o'] })).toBe(
+      'ok: [localhost] => changed=false \n  stderr: e\n  stderr_lines: <omitted>\n  stdout_lines:\n  - o\n',
+    );
+  });
+
+  it('prints nothing after changed= when nothing else is left', () => {
+    expect(yamlBody(task('c'), { changed: false })).toBe('ok: [localhost] => changed=false\n');
   });
 });

@@ -7,7 +7,6 @@ import { cleanValue } from './ansible-format.js';
  * blocks and `stdout_lines`/`stderr_lines` omitted beside their strings, indented by two spaces.
  */
 export function yamlResult(shown: Record<string, unknown>): string {
-  if ('censored' in shown) return JSON.stringify({ censored: shown.censored });
   const r = cleanValue(shown) as Record<string, unknown>;
   let dumped = '';
   for (const key of ['changed', 'skipped']) {
