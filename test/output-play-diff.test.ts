@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiffs, unifiedDiff } from '../src/output/diff.js';
+import type { FileDiff } from '../src/modules/types.js';
 
 const RED = '\u001b[0;31m';
 const GREEN = '\u001b[0;32m';
@@ -89,5 +90,25 @@ describe('formatDiffs', () => {
     ).toBe('--- before: /one\n+++ after: /one\n@@ -1 +1 @@\n-a\n+b\n\n--- before\n+++ after\n@@ -1 +1 @@\n-mode 0644\n+mode 0600\n\n');
     expect(formatDiffs([])).toBe('');
     expect(formatDiffs(undefined)).toBe('');
+  });
+});
+
+describe('unified diff: sides that are not text', () => {
+  it('diffs mappings as sorted, indented JSON, as Ansible\'s _get_diff, leaving context lines uncoloured', () => {
+    const d = { before: { state: 'absent', path: '/x' }, after: { state: 'directory', path: '/x' } };
+    const body = '@@ -1,4 +1,4 @@\n {\n     "path": "/x",\n-    "state": "absent"\n+    "state": "directory"\n }\n';
+    expect(unifiedDiff(d)).toBe(`--- before\n+++ after\n${body}`);
+    expect(unifiedDiff(d, { color: true })).toBe(
+      '\u001b[0;31m--- before\u001b[0m\n\u001b[0;32m+++ after\u001b[0m\n\u001b[0;36m@@ -1,4 +1,4 @@\u001b[0m\n {\n     "path": "/x",\n' +
+        '\u001b[0;31m-    "state": "absent"\u001b[0m\n\u001b[0;32m+    "state": "directory"\u001b[0m\n }\n',
+    );
+  });
+
+  it('takes a missing side as empty', () => {
+    expect(unifiedDiff({ after: 'x\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+x\n');
+  });
+
+  it('formatDiffs skips entries that are not diffs', () => {
+    expect(formatDiffs([null, 'x', { before: 'a\n', after: 'b\n' }] as unknown as FileDiff[])).toBe('--- before\n+++ after\n@@ -1 +1 @@\n-a\n+b\n\n');
   });
 });

@@ -71,3 +71,16 @@ describe('banners and result JSON', () => {
     expect(pyJson(loop)).toBe('{"a": 1, "self": "[Circular]"}');
   });
 });
+
+describe('recap block', () => {
+  it('leaves out hosts whose counts are all zero, as Ansible', () => {
+    expect(formatRecap({ idle: stats({}), web: stats({ skipped: 1 }) })).toBe(
+      `\n${bannerLine('PLAY RECAP')}\nweb                        : ok=0    changed=0    unreachable=0    failed=0    skipped=1    rescued=0    ignored=0   \n\n`,
+    );
+  });
+
+  it('colours host lines only when asked', () => {
+    expect(formatRecap({ web: stats({ ok: 1 }) }, { color: true })).toContain('\u001b[0;32mweb\u001b[0m');
+    expect(formatRecap({ web: stats({ ok: 1 }) })).not.toContain('\u001b');
+  });
+});
