@@ -105,7 +105,7 @@ describe('unified diff: sides that are not text', () => {
   });
 
   it('takes a missing side as empty', () => {
-    expect(unifiedDiff({ after: 'x\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+x\n');
+    expect(unifiedDiff({ after: 'x\n' } as FileDiff)).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+x\n');
   });
 
   it('formatDiffs skips entries that are not diffs', () => {
