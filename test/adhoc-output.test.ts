@@ -55,7 +55,7 @@ describe('ad-hoc JSON output', () => {
     report({ type: 'run_start', hosts: ['a'], task, at: 0 });
     report({ type: 'host_result', host: 'a', status: 'ok', task, result: { changed: false, msg: 'hi', _ansible_verbose_always: true }, at: 1 });
     report({ type: 'run_end', stats: { a: { ...emptyStats(), ok: 1 } }, at: 2, elapsedMs: 2, interrupted: false });
-    expect(JSON.parse(out).plays[0].tasks[0].hosts.a).toEqual({ changed: false, msg: 'hi' });
+    expect(JSON.parse(out).plays[0].tasks[0].hosts.a).toEqual({ changed: false, msg: 'hi', action: 'debug' });
   });
 });
 
@@ -163,5 +163,47 @@ describe('ad-hoc text reporter', () => {
     expect(report([result('a', 'changed', { changed: true, rc: 0, stdout: 'l1\nl2', stderr: '' })], { color: true }).out).toBe(
       '\u001b[0;33ma | CHANGED | rc=0 >>\u001b[0m\n\u001b[0;33ml1\u001b[0m\n\u001b[0;33ml2\u001b[0m\n',
     );
+  });
+});
+
+describe('ad-hoc JSON document as ansible 2.14\'s json callback', () => {
+  it('has the Ansible Ad-Hoc play, its task, each host with action (and failed), stats, then fleet\'s warnings and interrupted', () => {
+    const writes: string[] = [];
+    const report = adhocJsonReporter((t) => writes.push(t));
+    const task = { name: 'command', module: 'command' };
+    const uuid = expect.stringMatching(/^[0-9a-f-]{36}$/);
+    report({ type: 'run_start', hosts: ['a', 'b'], task, at: Date.UTC(2026, 0, 1) });
+    report({ type: 'warning', message: 'careful' });
+    report({ type: 'host_result', host: 'a', status: 'changed', task, result: { changed: true, rc: 0, stdout: 'x' }, at: 1 });
+    report({ type: 'host_result', host: 'b', status: 'failed', task, result: { changed: false, rc: 1, msg: 'non-zero return code' }, at: 1 });
+    expect(writes).toEqual([]);
+    report({ type: 'run_end', stats: { a: { ...emptyStats(), ok: 1, changed: 1 }, b: { ...emptyStats(), failed: 1 } }, at: Date.UTC(2026, 0, 1, 0, 0, 2), elapsedMs: 2000, interrupted: true });
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toMatch(/^\{\n {4}"custom_stats": \{\},\n/);
+    const duration = { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:00:02.000Z' };
+    expect(JSON.parse(writes[0]!)).toEqual({
+      custom_stats: {},
+      global_custom_stats: {},
+      plays: [
+        {
+          play: { name: 'Ansible Ad-Hoc', id: uuid, path: '', duration },
+          tasks: [
+            {
+              task: { name: 'command', id: uuid, path: '', duration },
+              hosts: {
+                a: { changed: true, rc: 0, stdout: 'x', action: 'command' },
+                b: { changed: false, rc: 1, msg: 'non-zero return code', action: 'command', failed: true },
+              },
+            },
+          ],
+        },
+      ],
+      stats: {
+        a: { ok: 1, changed: 1, failures: 0, unreachable: 0, skipped: 0, rescued: 0, ignored: 0 },
+        b: { ok: 0, changed: 0, failures: 1, unreachable: 0, skipped: 0, rescued: 0, ignored: 0 },
+      },
+      warnings: ['careful'],
+      interrupted: true,
+    });
   });
 });

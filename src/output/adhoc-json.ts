@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FleetEvent, HostStats } from '../executor/events.js';
 import type { ModuleResult } from '../modules/types.js';
 import { cleanValue } from './ansible-format.js';
@@ -18,7 +19,8 @@ function jsonStats(s: HostStats): JsonStats {
 
 /**
  * Collects an ad-hoc run and prints one JSON document at the end, shaped like the output of
- * Ansible's json stdout callback (plays -> tasks -> hosts, then stats), so scripts written for it work.
+ * Ansible's json stdout callback for `ansible` (the `Ansible Ad-Hoc` play, its task, each host's result
+ * with `action`, then stats), so scripts written for it work; `warnings` and `interrupted` are fleet's own.
  */
 export function adhocJsonReporter(write: (text: string) => void): (event: FleetEvent) => void {
   const hosts: Record<string, ModuleResult> = {};
@@ -35,17 +37,25 @@ export function adhocJsonReporter(write: (text: string) => void): (event: FleetE
         warnings.push(event.message);
         break;
       case 'host_result':
-        hosts[event.host] = cleanValue(event.result) as ModuleResult;
+        hosts[event.host] = { ...(cleanValue(event.result) as ModuleResult), action: event.task.module, ...(event.status === 'failed' ? { failed: true } : {}) };
         break;
       case 'run_end': {
         const duration = { start, end: new Date(event.at).toISOString() };
         const doc = {
-          plays: [{ play: { name: 'Ad-Hoc', duration }, tasks: [{ task: { name: taskName, duration }, hosts }] }],
+          custom_stats: {},
+          global_custom_stats: {},
+          plays: [
+            {
+              play: { name: 'Ansible Ad-Hoc', id: randomUUID(), path: '', duration },
+              tasks: [{ task: { name: taskName, id: randomUUID(), path: '', duration }, hosts }],
+            },
+          ],
           stats: Object.fromEntries(Object.entries(event.stats).map(([h, s]) => [h, jsonStats(s)])),
+          // fleet's own, beside Ansible's keys:
           warnings,
           interrupted: event.interrupted,
         };
-        write(JSON.stringify(doc, null, 2) + '\n');
+        write(JSON.stringify(doc, null, 4) + '\n');
         break;
       }
     }
