@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats, type FleetEvent, type HostStats, type TaskRef } from '../src/executor/events.js';
-import { playTextReporter, type PlayTextReporterOptions } from '../src/output/play-text.js';
+import { deprecationMessage, playTextReporter, type PlayTextReporterOptions } from '../src/output/play-text.js';
 
 const STARS = (text: string) => `${text} ${'*'.repeat(79 - text.length)}`;
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -483,5 +483,28 @@ describe('play text output: play banners and run end', () => {
   it('prints errors on stderr as Ansible\'s Display.error, in red', () => {
     expect(run([{ type: 'error', message: 'boom' }]).err).toBe(' [ERROR]: boom\n');
     expect(run([{ type: 'error', message: 'boom' }], { color: true }).err).toBe('\u001b[0;31m [ERROR]: boom\u001b[0m\n');
+  });
+});
+
+describe('play text output: deprecations a result carries', () => {
+  const t = task('old');
+  const HELP = 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.';
+
+  it('builds the message as Display.get_deprecation_message: full stop, collection, version or date', () => {
+    expect(deprecationMessage({ msg: 'Param x is deprecated', version: '2.16', collection_name: 'ansible.builtin' })).toBe(
+      `Param x is deprecated. This feature will be removed from ansible-core in version 2.16. ${HELP}`,
+    );
+    expect(deprecationMessage({ msg: 'Use y!', date: '2025-01-01', collection_name: 'community.general' })).toBe(
+      `Use y! This feature will be removed from community.general in a release after 2025-01-01. ${HELP}`,
+    );
+    expect(deprecationMessage({ msg: '  Gone soon ' })).toBe(`Gone soon. This feature will be removed in a future release. ${HELP}`);
+    expect(deprecationMessage('plain text')).toBe(`plain text. This feature will be removed in a future release. ${HELP}`);
+  });
+
+  it('writes each on stderr in purple, once, and leaves them out of the result', () => {
+    const dep = { msg: 'Param x is deprecated', version: '2.16' };
+    const { out, err } = run([start(t), host('a', 'ok', t, { rc: 0, deprecations: [dep] }), host('b', 'ok', t, { rc: 0, deprecations: [dep] })], { color: true, verbosity: 1 });
+    expect(err).toBe(`\u001b[0;35m[DEPRECATION WARNING]: Param x is deprecated. This feature will be removed in version 2.16. ${HELP}\u001b[0m\n`);
+    expect(out).toContain('ok: [a] => {"changed": false, "rc": 0}');
   });
 });

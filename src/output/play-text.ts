@@ -97,8 +97,7 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
     if (Array.isArray(result.warnings)) for (const w of result.warnings) warn(String(w));
     if (Array.isArray(result.deprecations)) {
       for (const d of result.deprecations) {
-        const msg = typeof d === 'object' && d !== null && 'msg' in d ? String((d as { msg: unknown }).msg) : String(d);
-        warn(msg, '[DEPRECATION WARNING]', COLOR.deprecate);
+        warn(deprecationMessage(d), '[DEPRECATION WARNING]', COLOR.deprecate);
       }
     }
     if (typeof result.exception === 'string' && result.exception.trim()) {
@@ -296,6 +295,20 @@ export function playTextReporter(options: PlayTextReporterOptions): (event: Flee
         break;
     }
   };
+}
+
+/**
+ * What follows `[DEPRECATION WARNING]: ` for a deprecation a result carries, as Ansible's
+ * Display.get_deprecation_message builds it (not wrapped to the terminal, as fleet's warnings).
+ */
+export function deprecationMessage(d: unknown): string {
+  const o: Record<string, unknown> = typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : { msg: d };
+  let msg = String(o.msg ?? '').trim();
+  if (msg && !['!', '?', '.'].includes(msg.slice(-1))) msg += '.';
+  const collection = o.collection_name === 'ansible.builtin' ? 'ansible-core' : o.collection_name;
+  const when = o.date ? `in a release after ${String(o.date)}.` : o.version ? `in version ${String(o.version)}.` : 'in a future release.';
+  const rest = ['This feature will be removed', collection ? `from ${String(collection)}` : '', when, 'Deprecation warnings can be disabled by setting deprecation_warnings=False in ansible.cfg.'];
+  return [msg, ...rest.filter(Boolean)].join(' ');
 }
 
 function withoutKey(result: ModuleResult, key: string): ModuleResult {
