@@ -336,3 +336,19 @@ describe('stdout_callback = yaml: the cases each key decides', () => {
     expect(yamlBody(task('c'), { changed: false })).toBe('ok: [localhost] => changed=false\n');
   });
 });
+
+describe('profile_tasks without a given offset', () => {
+  it('takes the local time zone\'s offset, east of UTC positive', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Etc/GMT-3'; // POSIX sign: three hours east of UTC
+    try {
+      let out = '';
+      const report = timingReporter({ write: (t) => (out += t), profileTasks: true, timer: false, now: () => Date.UTC(2026, 11, 3, 7, 0, 0) });
+      report(start(task('a')));
+      expect(out.split('\n')[0]).toMatch(/^Thursday 03 December 2026 {2}10:00:00 \+0300 /);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
