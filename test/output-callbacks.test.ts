@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emptyStats, type FleetEvent, type TaskRef } from '../src/executor/events.js';
 import { playMinimalReporter } from '../src/output/play-minimal.js';
 import { playTextReporter } from '../src/output/play-text.js';
@@ -339,16 +339,16 @@ describe('stdout_callback = yaml: the cases each key decides', () => {
 
 describe('profile_tasks without a given offset', () => {
   it('takes the local time zone\'s offset, east of UTC positive', () => {
-    const saved = process.env.TZ;
-    process.env.TZ = 'Etc/GMT-3'; // POSIX sign: three hours east of UTC
+    // Date's own offset (minutes west of UTC) for a zone three hours east; TZ cannot be changed
+    // inside a worker thread, so the local zone is stood in for at the one call that reads it.
+    const offset = vi.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-180);
     try {
       let out = '';
       const report = timingReporter({ write: (t) => (out += t), profileTasks: true, timer: false, now: () => Date.UTC(2026, 11, 3, 7, 0, 0) });
       report(start(task('a')));
       expect(out.split('\n')[0]).toMatch(/^Thursday 03 December 2026 {2}10:00:00 \+0300 /);
     } finally {
-      if (saved === undefined) delete process.env.TZ;
-      else process.env.TZ = saved;
+      offset.mockRestore();
     }
   });
 });
