@@ -6,6 +6,7 @@ import { loadVarsDir, selectHosts } from '../inventory/index.js';
 import { getModule, parseArgString, validateParams } from '../modules/index.js';
 import { createTemplar } from '../template/index.js';
 import type { ModuleResult } from '../modules/types.js';
+import { resultOfError } from './failure-result.js';
 import { becomeByDefault, connectionSpecFor, type ConnectionOverrides } from './connection-spec.js';
 import { ConnectionPool } from './connections.js';
 import { countResult, emptyStats, statusOf, type EventSink, type HostStats, type TaskRef } from './events.js';
@@ -39,15 +40,6 @@ export interface AdhocSummary {
   stats: Record<string, HostStats>;
   elapsedMs: number;
   interrupted: boolean;
-}
-
-function failureResult(error: unknown): ModuleResult {
-  if (error instanceof FleetError) {
-    const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
-    // With its hint, as a play's task reports it: what to do (e.g. how to add an unknown host key).
-    return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
-  }
-  return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
 }
 
 /**
@@ -133,7 +125,7 @@ export async function runAdhoc(options: AdhocOptions): Promise<AdhocSummary> {
               searchPaths,
             });
           } catch (error) {
-            result = failureResult(error);
+            result = resultOfError(error);
           }
           const status = statusOf(result);
           countResult(stats[host]!, status);

@@ -1,11 +1,10 @@
 import { FleetError } from '../../errors.js';
 import type { Vars } from '../../inventory/model.js';
-import { ModuleArgsError } from '../../modules/index.js';
 import { diffsOf, type ModuleResult, type Predicted } from '../../modules/types.js';
 import type { TaskNode } from '../../playbook/model.js';
 import { OMIT, TemplateError, markUnsafe } from '../../template/index.js';
 import { TaskModuleError, taskModule } from './task-module.js';
-import { ModuleFailure } from '../../modules/util/file-attrs.js';
+import { resultOfError } from '../failure-result.js';
 import { HandlerNotFoundError, handlerNames } from './handler-names.js';
 import { statusOf, type HostStatus, type TaskRef } from '../events.js';
 import { runModule } from '../run-module.js';
@@ -47,18 +46,6 @@ export function taskRef(task: TaskNode, scope: Scope): TaskRef {
     ...(scope.handler ? { handler: true } : {}),
     ...(role ? { role: role.name } : {}),
   };
-}
-
-function errorResult(error: unknown): ModuleResult {
-  // Bad arguments say what is wrong in the message itself, worded as Ansible's.
-  if (error instanceof ModuleArgsError) return { changed: false, failed: true, msg: error.message };
-  // A module's failure keeps the fields Ansible's module returns with it (path, rc...).
-  if (error instanceof ModuleFailure) return { changed: false, ...error.extra, failed: true, msg: error.message };
-  if (error instanceof FleetError) {
-    const unreachable = error.code === 'UNREACHABLE' || error.code === 'HOST_KEY';
-    return { changed: false, ...(unreachable ? { unreachable: true } : { failed: true }), msg: error.context.hint ? `${error.message} (${error.context.hint})` : error.message };
-  }
-  return { changed: false, failed: true, msg: error instanceof Error ? error.message : String(error) };
 }
 
 function environmentFor(rt: Runtime, scope: Scope, task: TaskNode, vars: Vars): Record<string, string> | undefined {
@@ -127,7 +114,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     asyncSeconds = secondsKeyword(rt, task.async, vars, 'async');
     poll = secondsKeyword(rt, task.poll, vars, 'poll');
   } catch (error) {
-    return { result: errorResult(error), showDiff: false };
+    return { result: resultOfError(error), showDiff: false };
   }
   const { target, become, becomeUser, becomeMethod } = tc;
   // As Ansible's play context fills it in for the task: how the host is reached, unless a variable says.
@@ -177,11 +164,11 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
       const resolved = taskModule(task, rt.templar, vars, (name) => moduleDefaultsFor(scope, task, name));
       keepDiff = !!resolved.module.diffAlways;
       if (asyncSeconds && NOT_ASYNC.has(resolved.module.name)) throw new TaskModuleError('async is not supported for this task.');
-      if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), errorResult);
+      if (asyncSeconds && !checkMode) result = await runAsync(rt, tc, { seconds: asyncSeconds, poll: poll ?? 10 }, (c, deadline) => run(resolved, c, deadline), resultOfError);
       else if (timeout) result = await withTimeout(run(resolved, rt.pool.get(tc.spec), Date.now() + timeout * 1000), timeout, task.moduleAs);
       else result = await run(resolved, rt.pool.get(tc.spec));
     } catch (error) {
-      result = errorResult(error);
+      result = resultOfError(error);
     }
     if (result.unreachable || timedOut(result)) break;
     if (typeof result._fleet_verbosity === 'number' && rt.verbosity < result._fleet_verbosity) {
@@ -270,7 +257,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
           if (!rt.templar.conditional(allWhen(scope, task), itemVars)) r = skippedResult();
           else ({ result: r, delegatedTo, showDiff } = await attempt(rt, task, host, scope, itemLayers, itemVars));
         } catch (error) {
-          r = errorResult(error);
+          r = resultOfError(error);
         }
         r = { ...r, [loopVar]: item, ansible_loop_var: loopVar, ...(control.index_var ? { [control.index_var]: i } : {}) };
         const label = control.label !== undefined ? String(rt.templar.template(control.label, itemVars)) : typeof item === 'string' ? item : JSON.stringify(item);
@@ -312,7 +299,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
     };
   } catch (error) {
     if (error instanceof HandlerNotFoundError) throw error;
-    result = errorResult(error);
+    result = resultOfError(error);
     if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(result);
     const status = statusOf(result);
     return { status, result: noLog ? censor(result) : result, ignored: status === 'failed' && ignoresErrors(rt, task, host, scope, layers) };
