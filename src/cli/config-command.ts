@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { FleetError } from '../errors.js';
-import { formatConfigDump, loadConfig } from '../config/index.js';
 
 /** `fleet config dump [--only-changed]` and `fleet config view`, as ansible-config. */
 export function registerConfig(program: Command): void {
@@ -11,7 +10,8 @@ export function registerConfig(program: Command): void {
     .description('every setting fleet honours with its value and where it came from: NAME(origin) = value')
     .option('--only-changed', 'only the settings not at their default (also --changed-only)')
     .addOption(new Option('--changed-only').hideHelp())
-    .action((flags: { onlyChanged?: boolean; changedOnly?: boolean }) => {
+    .action(async (flags: { onlyChanged?: boolean; changedOnly?: boolean }) => {
+      const { formatConfigDump, loadConfig } = await import('../config/index.js');
       const config = loadConfig();
       for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
       process.stdout.write(formatConfigDump(config, { onlyChanged: !!(flags.onlyChanged || flags.changedOnly) }));
@@ -19,7 +19,8 @@ export function registerConfig(program: Command): void {
   cmd
     .command('view')
     .description('print the config file in use')
-    .action(() => {
+    .action(async () => {
+      const { loadConfig } = await import('../config/index.js');
       const config = loadConfig();
       for (const w of config.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
       if (!config.file) throw new FleetError('NO_CONFIG', 'Invalid or no config file was supplied: none of ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg, /etc/ansible/ansible.cfg is there');

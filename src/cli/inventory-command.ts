@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { formatInventoryHost, formatInventoryList, inventoryGraph } from '../inventory/index.js';
-import { addInventoryOptions, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
+import { addInventoryOptions, type CommonFlags } from './options.js';
 
 interface InventoryFlags extends CommonFlags {
   list?: boolean;
@@ -24,6 +23,10 @@ export function registerInventory(program: Command): void {
   cmd.action(async (flags: InventoryFlags) => {
     const chosen = [flags.list, flags.graph, flags.host].filter((x) => x !== undefined && x !== false).length;
     if (chosen !== 1) throw new UsageError('choose one of --list, --graph [group] or --host NAME');
+    const [{ formatInventoryHost, formatInventoryList, inventoryGraph }, { loadConfigInto, loadFromFlags }] = await Promise.all([
+      import('../inventory/index.js'),
+      import('./common-options.js'),
+    ]);
     loadConfigInto(flags);
     const { inventory } = await loadFromFlags(flags);
     if (flags.list) process.stdout.write(formatInventoryList(inventory, { export: !!flags.export }) + '\n');

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { labClientVolumes, labDown, labStatus, labUp } from '../lab/index.js';
 import { LabError } from '../errors.js';
 
+// The lab's code (namespaces, sshd, overlays) is imported only when a lab command runs.
 interface LabFlags {
   name: string;
 }
@@ -13,28 +13,28 @@ function nodeCount(value: string): number {
 }
 
 export function registerLab(program: Command): void {
-  const lab = program
+  const cmd = program
     .command('lab')
     .description('a real fleet of OpenSSH nodes on this Linux machine (network, mount, uts and pid namespaces; needs root)');
   const nameOption = (c: Command): Command => c.option('--name <name>', 'lab name, so several labs can run at once', 'fleet');
 
-  nameOption(lab.command('up').description('start N nodes (idempotent: adds nodes to a running lab)').argument('[count]', 'number of nodes', nodeCount, 3)).action(
+  nameOption(cmd.command('up').description('start N nodes (idempotent: adds nodes to a running lab)').argument('[count]', 'number of nodes', nodeCount, 3)).action(
     async (count: number, flags: LabFlags) => {
       const started = Date.now();
-      const info = await labUp(count, { name: flags.name });
+      const info = await (await import('../lab/index.js')).labUp(count, { name: flags.name });
       process.stdout.write(`lab ${info.name}: ${info.nodes.length} node(s) up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
       for (const node of info.nodes) process.stdout.write(`  ${node.name}\t${node.address}\n`);
       process.stdout.write(`inventory: ${info.inventoryPath}\ntry: fleet run all -i ${info.inventoryPath} -a hostname\n`);
     },
   );
 
-  nameOption(lab.command('down').description('stop every node and remove all the lab made')).action(async (flags: LabFlags) => {
-    await labDown({ name: flags.name });
+  nameOption(cmd.command('down').description('stop every node and remove all the lab made')).action(async (flags: LabFlags) => {
+    await (await import('../lab/index.js')).labDown({ name: flags.name });
     process.stdout.write(`lab ${flags.name}: down\n`);
   });
 
-  nameOption(lab.command('status').description('nodes, addresses and whether each sshd runs')).action(async (flags: LabFlags) => {
-    const status = await labStatus({ name: flags.name });
+  nameOption(cmd.command('status').description('nodes, addresses and whether each sshd runs')).action(async (flags: LabFlags) => {
+    const status = await (await import('../lab/index.js')).labStatus({ name: flags.name });
     if (!status) {
       process.stdout.write(`lab ${flags.name}: not running\n`);
       return;
@@ -44,17 +44,17 @@ export function registerLab(program: Command): void {
   });
 
   nameOption(
-    lab
+    cmd
       .command('volumes')
       .description('give every client node (all but node1) a data volume, as the fleet_data_device of the lab inventory')
       .option('--size <MB>', 'size of each new volume in MB', (v: string) => Number.parseInt(v, 10), 256),
   ).action(async (flags: LabFlags & { size: number }) => {
-    const devices = await labClientVolumes(flags.size, { name: flags.name });
+    const devices = await (await import('../lab/index.js')).labClientVolumes(flags.size, { name: flags.name });
     for (const [node, device] of Object.entries(devices)) process.stdout.write(`  ${node}\t${device}\n`);
   });
 
-  nameOption(lab.command('inventory').description("print the path of the lab's inventory file")).action(async (flags: LabFlags) => {
-    const status = await labStatus({ name: flags.name });
+  nameOption(cmd.command('inventory').description("print the path of the lab's inventory file")).action(async (flags: LabFlags) => {
+    const status = await (await import('../lab/index.js')).labStatus({ name: flags.name });
     if (!status) throw new LabError(`lab ${flags.name} is not running`, { hint: `start it with: fleet lab up 5${flags.name === 'fleet' ? '' : ` --name ${flags.name}`}` });
     process.stdout.write(`${status.info.inventoryPath}\n`);
   });

@@ -1,19 +1,6 @@
 import type { Command } from 'commander';
-import { exitCodeFor, runAdhoc } from '../executor/adhoc.js';
-import { adhocJsonReporter } from '../output/adhoc-json.js';
-import { adhocTextReporter } from '../output/adhoc-text.js';
-import { colorWanted } from '../output/color.js';
-import { addConnectionOptions, addInventoryOptions, configBanner, connectionOverrides, loadConfigInto, loadFromFlags, type CommonFlags } from './common-options.js';
-import { colorFromConfig } from './apply-config.js';
-import { configValue } from '../config/index.js';
-import { interruptSignal } from './interrupt.js';
-
-interface RunFlags extends CommonFlags {
-  moduleName?: string;
-  args?: string;
-  oneLine?: boolean;
-  check?: boolean;
-}
+import { addConnectionOptions, addInventoryOptions } from './options.js';
+import type { RunFlags } from './run-action.js';
 
 export function registerRun(program: Command, setExit: (code: number) => void): void {
   const cmd = program
@@ -27,34 +14,7 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   addInventoryOptions(cmd);
   addConnectionOptions(cmd);
   cmd.action(async (pattern: string, flags: RunFlags) => {
-    const config = loadConfigInto(flags);
-    if (flags.verbose > 0 && flags.output !== 'json') process.stdout.write(configBanner(config));
-    const { inventory, extraVars } = await loadFromFlags(flags, pattern);
-    const connection = await connectionOverrides(flags);
-    const onEvent =
-      flags.output === 'json'
-        ? adhocJsonReporter((t) => process.stdout.write(t))
-        : adhocTextReporter({
-            write: (t) => process.stdout.write(t),
-            writeErr: (t) => process.stderr.write(t),
-            color: colorFromConfig(config, colorWanted(process.stdout)),
-            oneLine: !!flags.oneLine,
-            verbosity: flags.verbose,
-          });
-    const summary = await runAdhoc({
-      inventory,
-      pattern,
-      limit: flags.limit,
-      module: flags.moduleName ?? configValue<string>(config, 'DEFAULT_MODULE_NAME'),
-      args: flags.args ?? '',
-      forks: flags.forks!,
-      connection,
-      extraVars,
-      checkMode: !!flags.check,
-      onEvent,
-      signal: interruptSignal(),
-      cwd: process.cwd(),
-    });
-    setExit(exitCodeFor(summary));
+    const { runAdhocCommand } = await import('./run-action.js');
+    await runAdhocCommand(pattern, flags, setExit);
   });
 }

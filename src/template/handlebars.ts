@@ -5,7 +5,8 @@
  * `{{to_json data}}`, `{{upper name}}`), plus comparison helpers for conditions
  * (`{{#if (eq env "prod")}}`): eq, ne, lt, le, gt, ge, and, or, not.
  */
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { TemplateError } from './errors.js';
 import { compareOp, pyEquals, truthy } from './python.js';
 import type { CallContext } from './types.js';
@@ -14,6 +15,10 @@ import { Undefined } from './undefined.js';
 type HelperOptions = Handlebars.HelperOptions & { data: { fleet: CallContext } };
 
 const BUILTIN_HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing']);
+
+// Handlebars (with the source-map library under it) is large and only `.hbs` files need it: it is
+// loaded on the first one, not with the template engine.
+const require = createRequire(import.meta.url);
 
 let instance: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
@@ -34,7 +39,7 @@ function compare(op: string) {
 
 function env(filterNames: Iterable<string>): typeof Handlebars {
   if (instance) return instance;
-  const hb = Handlebars.create();
+  const hb = (require('handlebars') as typeof Handlebars).create();
   for (const name of filterNames) {
     if (name.includes('.') || BUILTIN_HELPERS.has(name)) continue;
     hb.registerHelper(name, filterHelper(name));

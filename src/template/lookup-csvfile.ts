@@ -4,12 +4,17 @@
  * rules (quotes, CRLF) and `col` of the first matching row is returned, else `default`.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { parse as parseCsv } from 'csv-parse/sync';
 import { parseKv } from '../util/kv.js';
 import { TemplateError } from './errors.js';
 import { findFile } from './lookup-paths.js';
 import { pyStr } from './python.js';
 import type { CallContext, LookupDef } from './types.js';
+
+// Loaded by the first csvfile lookup rather than with the template engine (see handlebars.ts).
+const require = createRequire(import.meta.url);
+const csvParser = (): typeof parseCsv => (require('csv-parse/sync') as { parse: typeof parseCsv }).parse;
 
 const OPTIONS = ['file', 'delimiter', 'col', 'default', 'encoding'] as const;
 type Options = Record<(typeof OPTIONS)[number], unknown>;
@@ -18,7 +23,7 @@ function readRow(path: string, key: string, delimiter: string, encoding: string)
   let rows: string[][];
   try {
     const text = readFileSync(path).toString(encoding.toLowerCase().replace('-', '') === 'utf8' ? 'utf8' : (encoding as BufferEncoding));
-    rows = parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
+    rows = csvParser()(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
   } catch (err) {
     throw new TemplateError(`csvfile: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, AuthHandlerMiddleware, NextAuthHandler, ParsedKey } from 'ssh2';
 import type { SshTarget } from './resolve.js';
+import { ssh2 } from './ssh2-lib.js';
 
 export interface AuthLog {
   /** Methods tried, in order, e.g. "agent", "publickey /root/.ssh/id_ed25519", "password". */
@@ -31,7 +31,7 @@ async function loadKey(file: string, passphrase: SshTarget['passphrase'], log: A
     return undefined;
   }
   const first = (k: ParsedKey | ParsedKey[] | Error): ParsedKey | Error => (Array.isArray(k) ? k[0] : k);
-  let key = first(ssh2.utils.parseKey(data));
+  let key = first(ssh2().utils.parseKey(data));
   if (key instanceof Error && /no passphrase given/i.test(key.message)) {
     let pass: string | undefined;
     try {
@@ -43,7 +43,7 @@ async function loadKey(file: string, passphrase: SshTarget['passphrase'], log: A
       log.problems.push(`key ${file}: encrypted, and no passphrase was given`);
       return undefined;
     }
-    key = first(ssh2.utils.parseKey(data, pass));
+    key = first(ssh2().utils.parseKey(data, pass));
     if (key instanceof Error) {
       if (/passphrase|integrity|decrypt/i.test(key.message)) {
         log.wrongPassphrase = file;
@@ -158,7 +158,7 @@ export async function keyIsEncrypted(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-  const key = ssh2.utils.parseKey(data);
+  const key = ssh2().utils.parseKey(data);
   const first = Array.isArray(key) ? key[0] : key;
   return first instanceof Error && /no passphrase given/i.test(first.message);
 }

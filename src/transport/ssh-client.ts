@@ -4,14 +4,15 @@
  * UnreachableError (or HostKeyError) that says why.
  */
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import type Ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { HostKeyError, UnreachableError } from '../errors.js';
 import { describeAuthFailure, makeAuthHandler, type AuthLog } from './auth.js';
+import { ssh2 } from './ssh2-lib.js';
 import { checkHostKey, preferredHostKeyAlgorithms } from './known-hosts.js';
 import type { SshTarget } from './resolve.js';
 
-type Client = InstanceType<typeof ssh2.Client>;
+type Client = InstanceType<typeof Ssh2.Client>;
 type SshError = Error & { level?: string; code?: string; description?: string };
 
 export interface OpenedClient {
@@ -72,7 +73,7 @@ function mapConnectError(t: SshTarget, err: SshError | undefined, log: AuthLog, 
 /** Connect and authenticate one client; rejects with UnreachableError / HostKeyError. */
 export async function openClient(t: SshTarget, host: string, sock?: Duplex): Promise<OpenedClient> {
   const algorithms = t.hostKeyChecking === 'off' ? undefined : await preferredHostKeyAlgorithms(t.address, t.port, t.knownHostsFiles);
-  const client = new ssh2.Client();
+  const client = new (ssh2().Client)();
   const log: AuthLog = { tried: [], problems: [] };
   let hostKeyError: HostKeyError | undefined;
   let lastError: SshError | undefined;
