@@ -1,6 +1,7 @@
-import { shJoin, shQuote } from '../util/shlex.js';
+import { shQuote } from '../util/shlex.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { fnmatch } from './util/fnmatch.js';
+import { runSteps, type Step } from './util/run-steps.js';
 import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs, splitNameVersion } from './util/pkg-common.js';
 
 /**
@@ -288,6 +289,13 @@ export function planApt(p: AptParams, s: AptState): AptPlan {
 
 const APT_GET = ['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120'];
 
+const UPDATE_STAMP = `mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; printf '\\n__FLEET_UPDATED__%s\\n' "$(date +%s)"`;
+
+/** apt-get never asks, keeps existing config files' prompts away (needrestart too), and speaks English for the errors parsed here. */
+function withAptEnv(ctx: ModuleContext): ModuleContext {
+  return { ...ctx, run: (command, options) => ctx.run(command, { ...options, env: { ...options?.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a', LC_ALL: 'C' } }) };
+}
+
 /** The apt-get argv of an action. */
 export function aptArgv(p: AptParams, a: AptAction): string[] {
   const dpkg = p.dpkg_options
@@ -326,24 +334,24 @@ export async function applyApt(ctx: ModuleContext, p: AptParams, plan: Plan<AptA
   const ap = plan as AptPlan;
   const base: ModuleResult = { changed: false, cache_updated: false, cache_update_time: ap.state.cacheTime };
   if (!ap.actions.length) return { ...base, ...(ap.msg ? { msg: ap.msg } : {}) };
-  const argvs = ap.actions.map((a) => aptArgv(p, a));
-  const lines = ['export DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a', 'export LC_ALL=C'];
-  ap.actions.forEach((a, i) => {
-    lines.push(`${shJoin(argvs[i]!)} </dev/null || { r=$?; printf '\\n__FLEET_FAILED__${i}\\n'; exit $r; }`);
-    if (a.kind === 'update') lines.push(`mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp; printf '\\n__FLEET_UPDATED__%s\\n' "$(date +%s)"`);
-  });
-  const r = await ctx.run(lines.join('\n'));
-  const stdout = r.stdout.toString('utf8');
-  const stderr = r.stderr.toString('utf8');
-  const updated = /\n__FLEET_UPDATED__(\d+)\n/.exec(stdout);
+  // apt-get's own output is the result's stdout, as Ansible returns it; after `update`, the periodic
+  // stamp Ansible's cache_valid_time reads is touched and the time of the update recorded.
+  const steps: Step[] = ap.actions.map((a) => ({
+    kind: 'run',
+    what: a.kind,
+    argv: aptArgv(p, a),
+    keepStdout: true,
+    ...(a.kind === 'update' ? { then: UPDATE_STAMP } : {}),
+  }));
+  const out = await runSteps(withAptEnv(ctx), steps);
+  const updated = /\n__FLEET_UPDATED__(\d+)\n/.exec(out.stdout);
   const cache = updated ? { cache_updated: true, cache_update_time: Number(updated[1]) } : {};
-  const clean = stdout.replace(/\n__FLEET_(UPDATED__\d+|FAILED__\d+)\n/g, '\n');
-  const failed = /\n__FLEET_FAILED__(\d+)\n/.exec(stdout);
-  if (failed || r.rc !== 0) {
-    const argv = argvs[Number(failed?.[1] ?? 0)] ?? [];
-    return { ...base, ...cache, changed: !!updated, failed: true, rc: r.rc, msg: aptErrorMessage(stderr, argv), stdout: clean, stderr };
+  const clean = out.stdout.replace(/\n__FLEET_UPDATED__\d+\n/g, '\n');
+  if (!out.ok) {
+    const argv = steps[out.failed!.step ?? 0]?.argv ?? [];
+    return { ...base, ...cache, changed: !!updated, failed: true, rc: out.failed!.rc, msg: aptErrorMessage(out.stderr, argv), stdout: clean, stderr: out.stderr };
   }
-  return { ...base, ...cache, changed: true, rc: 0, stdout: clean, stderr, stdout_lines: clean.split('\n').filter(Boolean) };
+  return { ...base, ...cache, changed: true, rc: 0, stdout: clean, stderr: out.stderr, stdout_lines: clean.split('\n').filter(Boolean) };
 }
 
 export const APT_PARAMS = {

@@ -1,8 +1,9 @@
-import { shJoin, shQuote } from '../util/shlex.js';
+import { shQuote } from '../util/shlex.js';
 import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, parsePairs, varString } from './util/pkg-common.js';
 import { applyUnit, parseSystemdFields, planUnit, systemdProbeLines, type SystemdPlan, type SystemdState } from './systemd.js';
 import { serviceTransition } from './util/service-state.js';
+import { runSteps, stepsFailureMessage, type Step } from './util/run-steps.js';
 
 /**
  * service: systemd units where systemd runs (/run/systemd/system, or `ansible_service_mgr` says so),
@@ -69,7 +70,7 @@ export interface ServiceState {
   backend?: string;
 }
 
-export type ServiceAction = { kind: 'run'; what: string; argv?: string[]; script?: string };
+export type ServiceAction = Step;
 
 export interface ServicePlan extends Plan<ServiceAction> {
   unit?: SystemdPlan;
@@ -163,7 +164,7 @@ export function planService(p0: ServiceParams, s: ServiceState): ServicePlan {
       { ...s.systemd!, ...(s.predicted ? { predicted: true } : {}) },
       s.host,
     );
-    return withWarnings({ ...unit, actions: unit.actions.map((a) => ({ kind: 'run', what: a.argv.slice(0, 2).join(' '), argv: a.argv })), unit });
+    return withWarnings({ ...unit, unit });
   }
   if (p.state === undefined && p.enabled === undefined) throw new PkgModuleError('service: one of the following is required: state, enabled');
   return withWarnings(planInitScript(p, s));
@@ -242,16 +243,8 @@ export const service: ModuleDefinition<ServiceParams, ServiceState, ServiceActio
     if (sp.unit) return applyUnit(ctx, sp.unit, sp.result ?? {});
     const result = sp.result ?? {};
     if (!sp.actions.length) return { ...result, changed: false };
-    const script = sp.actions
-      .map((a, i) => `${a.script !== undefined ? `(${a.script})` : shJoin(a.argv!)} </dev/null >/dev/null 2>/tmp/.fleet-svc-$$ || { r=$?; cat /tmp/.fleet-svc-$$ >&2; rm -f /tmp/.fleet-svc-$$; printf '__FLEET_FAILED__${i}\\n'; exit $r; }`)
-      .concat('rm -f /tmp/.fleet-svc-$$')
-      .join('\n');
-    const r = await ctx.run(script);
-    if (r.rc !== 0) {
-      const m = /__FLEET_FAILED__(\d+)/.exec(r.stdout.toString('utf8'));
-      const a = sp.actions[Number(m?.[1] ?? 0)];
-      return { ...result, changed: false, failed: true, rc: r.rc, msg: `${a?.what ?? 'service'} failed (rc ${r.rc}): ${r.stderr.toString('utf8').trim()}` };
-    }
+    const out = await runSteps(ctx, sp.actions);
+    if (!out.ok) return { ...result, changed: false, failed: true, rc: out.failed!.rc, msg: stepsFailureMessage(out.failed!) };
     return { ...result, changed: true };
   },
 };

@@ -1,7 +1,8 @@
-import { shJoin, shQuote } from '../util/shlex.js';
+import { shQuote } from '../util/shlex.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, parsePairs } from './util/pkg-common.js';
 import { serviceTransition } from './util/service-state.js';
+import { runSteps, type Step } from './util/run-steps.js';
 
 /**
  * systemd (ansible.builtin.systemd_service): units through systemctl. The probe reads, in ONE round
@@ -41,7 +42,8 @@ export interface SystemdState {
   predicted?: boolean;
 }
 
-export type SystemdAction = { kind: 'systemctl'; argv: string[] };
+/** A systemctl step: `what` is its verb (start, enable, mask...), for Ansible's "Unable to VERB service". */
+export type SystemdAction = Step & { argv: string[] };
 
 export interface SystemdPlan extends Plan<SystemdAction> {
   daemonReload: boolean;
@@ -87,7 +89,8 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
   if (missing && !s.predicted && wantsUnit && p.masked !== true) throw new PkgModuleError(`Could not find the requested service ${name}: ${host}`);
   const opts = [...scopeArgs(p.scope), ...(p.no_block ? ['--no-block'] : [])];
   const sc = (...args: string[]): SystemdAction => ({
-    kind: 'systemctl',
+    kind: 'run',
+    what: args[0]!,
     argv: ['systemctl', ...opts, ...args, ...(p.force && (args[0] === 'enable' || args[0] === 'mask') ? ['--force'] : []), '--', name],
   });
   const masked = s.enabled === 'masked' || s.load === 'masked';
@@ -130,23 +133,15 @@ export function planUnit(p: SystemdParams, s: SystemdState, host = 'host'): Syst
   };
 }
 
-/** Runs daemon-reload (when asked) and the systemctl actions in one round trip. */
+/** Runs daemon-reload and daemon-reexec (when asked), then the systemctl actions, in one round trip. */
 export async function applyUnit(ctx: ModuleContext, plan: SystemdPlan, result: Partial<ModuleResult>): Promise<ModuleResult> {
   const scope = plan.scope ?? [];
-  const cmds = [
-    ...(plan.daemonReload ? [['systemctl', ...scope, 'daemon-reload']] : []),
-    ...(plan.daemonReexec ? [['systemctl', ...scope, 'daemon-reexec']] : []),
-    ...plan.actions.map((a) => a.argv),
-  ];
-  if (!cmds.length) return { ...result, changed: false };
-  const script = cmds.map((argv, i) => `${shJoin(argv)} </dev/null || { r=$?; printf '__FLEET_FAILED__${i}\\n'; exit $r; }`).join('\n');
-  const r = await ctx.run(script);
-  if (r.rc !== 0) {
-    const m = /__FLEET_FAILED__(\d+)/.exec(r.stdout.toString('utf8'));
-    const argv = cmds[Number(m?.[1] ?? 0)] ?? [];
-    const verb = argv.slice(1).filter((a) => !a.startsWith('--'))[0] ?? '';
-    return { ...result, changed: false, failed: true, rc: r.rc, msg: `Unable to ${verb} service ${plan.result?.name ?? ''}: ${r.stderr.toString('utf8').trim()}` };
-  }
+  const daemon = (verb: string): SystemdAction => ({ kind: 'run', what: verb, argv: ['systemctl', ...scope, verb] });
+  const steps = [...(plan.daemonReload ? [daemon('daemon-reload')] : []), ...(plan.daemonReexec ? [daemon('daemon-reexec')] : []), ...plan.actions];
+  if (!steps.length) return { ...result, changed: false };
+  const out = await runSteps(ctx, steps);
+  if (!out.ok) return { ...result, changed: false, failed: true, rc: out.failed!.rc, msg: `Unable to ${out.failed!.what} service ${plan.result?.name ?? ''}: ${out.failed!.stderr}` };
+  // A daemon-reload alone is not a change, as in Ansible's systemd module.
   return { ...result, changed: plan.actions.length > 0 };
 }
 

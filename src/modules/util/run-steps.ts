@@ -15,14 +15,20 @@ export interface Step {
   script?: string;
   /** This step reads the script's stdin (one step at most); every other step reads /dev/null. */
   usesStdin?: boolean;
+  /** The step's stdout is part of the outcome's (apt returns it); by default it goes to stderr. */
+  keepStdout?: boolean;
+  /** A snippet run once the step succeeded, its output kept (apt records when the cache was updated). */
+  then?: string;
 }
 
 export interface StepsOutcome {
   ok: boolean;
-  /** The failing step's name, exit code and stderr. */
-  failed?: { what: string; rc: number; stderr: string };
-  /** What the trailing `after` snippet printed (the steps' own stdout goes to stderr). */
+  /** The failing step (its index in the steps and its name; `command` when no step failed), the exit code and stderr. */
+  failed?: { step?: number; what: string; rc: number; stderr: string };
+  /** What the trailing `after` snippet and the `then` snippets printed, and the kept stdout of steps. */
   stdout: string;
+  /** Everything the steps wrote to stderr (and their stdout, unless kept). */
+  stderr: string;
 }
 
 /**
@@ -34,18 +40,21 @@ export async function runSteps(ctx: ModuleContext, steps: readonly Step[], after
   const lines: string[] = ['__fleet_fail() { printf "\\n__FLEET_FAILED__%s\\n" "$1"; exit "$2"; }'];
   steps.forEach((s, i) => {
     const body = s.script !== undefined ? `(\n${s.script}\n)` : shJoin(s.argv ?? ['true']);
-    const input = s.usesStdin ? ' >&2' : ' </dev/null >&2';
-    lines.push(`${body}${input} || __fleet_fail ${i} $?`);
+    const redirects = `${s.usesStdin ? '' : ' </dev/null'}${s.keepStdout ? '' : ' >&2'}`;
+    lines.push(`${body}${redirects} || __fleet_fail ${i} $?`);
+    if (s.then) lines.push(s.then);
   });
   if (after) lines.push(after);
   const r = await ctx.run(lines.join('\n'), stdin !== undefined ? { stdin } : {});
   const stdout = r.stdout.toString('utf8');
+  const stderr = r.stderr.toString('utf8');
   const m = /\n__FLEET_FAILED__(\d+)\n$/.exec(stdout);
   if (m || r.rc !== 0) {
-    const step = m ? steps[Number(m[1])] : undefined;
-    return { ok: false, failed: { what: step?.what ?? 'command', rc: r.rc, stderr: r.stderr.toString('utf8').trim() }, stdout };
+    const step = m ? Number(m[1]) : undefined;
+    const what = step === undefined ? 'command' : (steps[step]?.what ?? 'command');
+    return { ok: false, failed: { ...(step === undefined ? {} : { step }), what, rc: r.rc, stderr: stderr.trim() }, stdout: m ? stdout.slice(0, m.index) : stdout, stderr };
   }
-  return { ok: true, stdout };
+  return { ok: true, stdout, stderr };
 }
 
 export function stepsFailureMessage(f: NonNullable<StepsOutcome['failed']>): string {
