@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apt, aptArgv, aptErrorMessage, DPKG_STATUS_FN, parseAptProbe, parsePolicy, planApt, type AptParams } from '../src/modules/apt.js';
+import { apt, aptErrorMessage, DPKG_STATUS_FN, parseAptProbe, parsePolicy, planApt, type AptParams } from '../src/modules/apt.js';
 import { dnf, parseDnfProbe, planDnf, type DnfParams } from '../src/modules/dnf.js';
 import { packageModule } from '../src/modules/package.js';
 import { parseServiceProbe, planService, type ServiceParams } from '../src/modules/service.js';
@@ -37,6 +37,11 @@ function fakeCtx(outputs: string[], vars?: Record<string, unknown>): ModuleConte
   };
 }
 
+// apt-get as every apt step runs it: never asking, with the lock wait and the dpkg options.
+const APT = ['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'];
+const UPDATE = ['apt-get', '-q', '-o', 'DPkg::Lock::Timeout=120', 'update'];
+const argvs = (actions: { argv?: string[] }[]) => actions.map((a) => a.argv);
+
 describe('apt plans', () => {
   it('parses apt-cache policy', () => {
     expect(parsePolicy(POLICY_HELLO)).toEqual({ candidate: '2.10-3', versions: ['2.10-3', '2.10-2'] });
@@ -48,13 +53,17 @@ describe('apt plans', () => {
     const p = aptParams({ name: 'hello,curl', update_cache: true, cache_valid_time: 3600 });
     const s = parseAptProbe(p, pairs({ now: '10000', cache: '1000', 'st:hello': '', 'pol:hello': POLICY_HELLO, 'st:curl': 'ii \t7.88.1-10' }));
     const plan = planApt(p, s);
-    expect(plan.actions).toEqual([{ kind: 'update' }, { kind: 'install', specs: ['hello'] }]);
+    // The plan carries the commands the run executes, whole and in order: the `--` before the names
+    // keeps a name from being read as an option.
+    expect(argvs(plan.actions)).toEqual([UPDATE, [...APT, 'install', '--', 'hello']]);
+    // apt-get's output is the result's; the update touches the stamp cache_valid_time reads.
+    expect(plan.actions.map((a) => [a.what, a.keepStdout, !!a.then?.includes('/var/lib/apt/periodic/update-success-stamp')])).toEqual([
+      ['update', true, true],
+      ['install', true, false],
+    ]);
     expect(plan.predicts).toEqual({ packages: { hello: 'present' } });
     expect(plan.result).toEqual({ cache_updated: true, cache_update_time: 10000 });
     expect(plan.diff?.[0]?.after).toContain('hello=2.10-3');
-    const argv = aptArgv(p, plan.actions[1]!);
-    // Whole and in order: the `--` before the names keeps a name from being read as an option.
-    expect(argv).toEqual(['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'install', '--', 'hello']);
   });
 
   it('does nothing with a fresh cache and everything installed', () => {
@@ -64,16 +73,16 @@ describe('apt plans', () => {
     expect(plan.actions).toEqual([]);
     expect(plan.result).toEqual({ cache_updated: false, cache_update_time: 9000 });
     // cache_valid_time alone implies update_cache (Ansible >= 2.4).
-    expect(planApt(aptParams({ cache_valid_time: 60 }), { ...s, status: {} }).actions).toEqual([{ kind: 'update' }]);
+    expect(argvs(planApt(aptParams({ cache_valid_time: 60 }), { ...s, status: {} }).actions)).toEqual([UPDATE]);
   });
 
   it('latest upgrades when the candidate differs; versions and missing packages', () => {
     const p = aptParams({ name: ['curl'], state: 'latest' });
     const s = parseAptProbe(p, pairs({ now: '1', cache: '1', 'st:curl': 'ii \t7.88.1-10', 'pol:curl': POLICY_CURL }));
-    expect(planApt(p, s).actions).toEqual([{ kind: 'install', specs: ['curl'] }]);
+    expect(argvs(planApt(p, s).actions)).toEqual([[...APT, 'install', '--', 'curl']]);
     const pv = aptParams({ name: ['hello=2.10-2'] });
     const sv = parseAptProbe(pv, pairs({ now: '1', cache: '1', 'st:hello': '', 'pol:hello': POLICY_HELLO }));
-    expect(planApt(pv, sv).actions).toEqual([{ kind: 'install', specs: ['hello=2.10-2'] }]);
+    expect(argvs(planApt(pv, sv).actions)).toEqual([[...APT, 'install', '--', 'hello=2.10-2']]);
     const pm = aptParams({ name: ['nope'] });
     expect(() => planApt(pm, parseAptProbe(pm, pairs({ now: '1', cache: '1', 'st:nope': '' })))).toThrow("No package matching 'nope' is available");
     expect(() => planApt(aptParams({ name: ['hello=9'] }), sv)).toThrow("No package matching 'hello=9' is available");
@@ -84,8 +93,7 @@ describe('apt plans', () => {
     const p = aptParams({ name: ['a', 'b', 'c'], state: 'absent', purge: true });
     const s = parseAptProbe(p, pairs({ now: '1', cache: '1', 'st:a': 'ii \t1', 'st:b': 'rc \t1', 'st:c': '' }));
     const plan = planApt(p, s);
-    expect(plan.actions).toEqual([{ kind: 'remove', names: ['a', 'b'], purge: true, autoremove: false }]);
-    expect(aptArgv(p, plan.actions[0]!)).toEqual(['apt-get', '-y', '-q', '-o', 'DPkg::Lock::Timeout=120', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', 'remove', '--purge', '--', 'a', 'b']);
+    expect(argvs(plan.actions)).toEqual([[...APT, 'remove', '--purge', '--', 'a', 'b']]);
     expect(plan.predicts?.packages).toEqual({ a: 'absent' });
     expect(() => planApt(p, parseAptProbe(p, pairs({ noapt: '1' })))).toThrow('apt-get is not available');
   });
@@ -93,12 +101,12 @@ describe('apt plans', () => {
   it('deb and fixed', () => {
     const p = aptParams({ deb: '/tmp/x.deb' });
     const s = parseAptProbe(p, pairs({ now: '1', cache: '1', debinfo: 'Package: x\nVersion: 2\n', debst: 'ii \t1' }));
-    expect(planApt(p, s).actions).toEqual([{ kind: 'deb', path: '/tmp/x.deb' }]);
+    expect(argvs(planApt(p, s).actions)).toEqual([[...APT, 'install', '--', '/tmp/x.deb']]);
     const same = parseAptProbe(p, pairs({ now: '1', cache: '1', debinfo: 'Package: x\nVersion: 2\n', debst: 'ii \t2' }));
     expect(planApt(p, same).actions).toEqual([]);
     const f = aptParams({ state: 'fixed' });
     expect(planApt(f, parseAptProbe(f, pairs({ now: '1', cache: '1', audit: '' }))).actions).toEqual([]);
-    expect(planApt(f, parseAptProbe(f, pairs({ now: '1', cache: '1', audit: 'broken' }))).actions).toEqual([{ kind: 'install', specs: [], fix: true }]);
+    expect(argvs(planApt(f, parseAptProbe(f, pairs({ now: '1', cache: '1', audit: 'broken' }))).actions)).toEqual([[...APT, '-f', 'install']]);
   });
 });
 
@@ -126,7 +134,7 @@ describe('package', () => {
     expect(ctx.commands).toHaveLength(1);
     expect(s.backend).toBe('apt');
     const plan = packageModule.plan(p as never, s);
-    expect(plan.actions).toEqual([{ kind: 'install', specs: ['hello'] }]);
+    expect(argvs(plan.actions as { argv?: string[] }[])).toEqual([[...APT, 'install', '--', 'hello']]);
     expect(plan.predicts).toEqual({ packages: { hello: 'present' } });
   });
   it('probes the manager without facts', async () => {

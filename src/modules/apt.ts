@@ -58,7 +58,7 @@ export type AptAction =
   | { kind: 'autoremove'; purge: boolean }
   | { kind: 'deb'; path: string };
 
-export interface AptPlan extends Plan<AptAction> {
+export interface AptPlan extends Plan<Step> {
   state: AptState;
   /** Package → version (or '' unknown) after the actions, null when absent. */
   after: Record<string, string | null>;
@@ -277,7 +277,7 @@ export function planApt(p: AptParams, s: AptState): AptPlan {
   const diff: FileDiff[] | undefined = changedPkgs.length ? packagesDiff('packages', before, after) : undefined;
   const cacheResult = { cache_updated: updating, cache_update_time: updating ? s.now : s.cacheTime };
   return {
-    actions,
+    actions: actions.map((a) => aptStep(p, a)),
     state: s,
     before,
     after,
@@ -296,8 +296,17 @@ function withAptEnv(ctx: ModuleContext): ModuleContext {
   return { ...ctx, run: (command, options) => ctx.run(command, { ...options, env: { ...options?.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a', LC_ALL: 'C' } }) };
 }
 
+/**
+ * An action as the step the run executes: apt-get's own output is the result's stdout, as Ansible
+ * returns it; after `update`, the periodic stamp cache_valid_time reads is touched and the time of
+ * the update recorded.
+ */
+function aptStep(p: AptParams, a: AptAction): Step {
+  return { kind: 'run', what: a.kind, argv: aptArgv(p, a), keepStdout: true, ...(a.kind === 'update' ? { then: UPDATE_STAMP } : {}) };
+}
+
 /** The apt-get argv of an action. */
-export function aptArgv(p: AptParams, a: AptAction): string[] {
+function aptArgv(p: AptParams, a: AptAction): string[] {
   const dpkg = p.dpkg_options
     .split(',')
     .map((o) => o.trim())
@@ -330,25 +339,16 @@ export function aptErrorMessage(stderr: string, argv: string[]): string {
   return `'${argv.join(' ')}' failed: ${stderr.trim()}`;
 }
 
-export async function applyApt(ctx: ModuleContext, p: AptParams, plan: Plan<AptAction>): Promise<ModuleResult> {
+export async function applyApt(ctx: ModuleContext, _p: AptParams, plan: Plan<Step>): Promise<ModuleResult> {
   const ap = plan as AptPlan;
   const base: ModuleResult = { changed: false, cache_updated: false, cache_update_time: ap.state.cacheTime };
   if (!ap.actions.length) return { ...base, ...(ap.msg ? { msg: ap.msg } : {}) };
-  // apt-get's own output is the result's stdout, as Ansible returns it; after `update`, the periodic
-  // stamp Ansible's cache_valid_time reads is touched and the time of the update recorded.
-  const steps: Step[] = ap.actions.map((a) => ({
-    kind: 'run',
-    what: a.kind,
-    argv: aptArgv(p, a),
-    keepStdout: true,
-    ...(a.kind === 'update' ? { then: UPDATE_STAMP } : {}),
-  }));
-  const out = await runSteps(withAptEnv(ctx), steps);
+  const out = await runSteps(withAptEnv(ctx), ap.actions);
   const updated = /\n__FLEET_UPDATED__(\d+)\n/.exec(out.stdout);
   const cache = updated ? { cache_updated: true, cache_update_time: Number(updated[1]) } : {};
   const clean = out.stdout.replace(/\n__FLEET_UPDATED__\d+\n/g, '\n');
   if (!out.ok) {
-    const argv = steps[out.failed!.step ?? 0]?.argv ?? [];
+    const argv = ap.actions[out.failed!.step ?? 0]?.argv ?? [];
     return { ...base, ...cache, changed: !!updated, failed: true, rc: out.failed!.rc, msg: aptErrorMessage(out.stderr, argv), stdout: clean, stderr: out.stderr };
   }
   return { ...base, ...cache, changed: true, rc: 0, stdout: clean, stderr: out.stderr, stdout_lines: clean.split('\n').filter(Boolean) };
@@ -367,7 +367,7 @@ export const APT_PARAMS = {
   dpkg_options: { type: 'str', default: 'force-confdef,force-confold' },
 } as const;
 
-export const apt: ModuleDefinition<AptParams, AptState, AptAction> = {
+export const apt: ModuleDefinition<AptParams, AptState, Step> = {
   name: 'apt',
   aliases: ['ansible.builtin.apt', 'ansible.legacy.apt'],
   params: APT_PARAMS,
