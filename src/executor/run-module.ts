@@ -1,6 +1,7 @@
 import { CommandError } from '../errors.js';
 import type { BecomeMethod, Connection } from '../transport/connection.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Predicted, PredictedState } from '../modules/types.js';
+import { plannedCommands } from '../modules/util/planned-commands.js';
 
 export interface ModuleRun {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -65,9 +66,11 @@ async function probeAndApply(run: ModuleRun, ctx: ModuleContext): Promise<Module
   const plan = module.plan(params, state);
   const diff = (run.diffMode || module.diffAlways) && plan.diff?.length ? { diff: plan.diff } : {};
   if (run.checkMode && plan.actions.length && plan.predicts) run.predicted?.remember(plan.predicts);
-  if (run.checkMode && !module.readOnly && plan.checkResult) return { changed: false, ...plan.checkResult, ...diff };
+  // Check mode reports what the real run would execute (fleet's addition: Ansible cannot say).
+  const wouldRun = run.checkMode && !module.readOnly && plan.actions.length ? { would_run: plannedCommands(plan.actions) } : {};
+  if (run.checkMode && !module.readOnly && plan.checkResult) return { changed: false, ...plan.checkResult, ...wouldRun, ...diff };
   if (run.checkMode && !module.readOnly) {
-    return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.skipped ? { skipped: true } : {}), ...(plan.msg ? { msg: plan.msg } : {}), ...diff };
+    return { ...(plan.result ?? {}), changed: plan.actions.length > 0, ...(plan.skipped ? { skipped: true } : {}), ...(plan.msg ? { msg: plan.msg } : {}), ...wouldRun, ...diff };
   }
   const result = await module.apply(ctx, params, plan);
   return result.diff || !diff.diff ? result : { ...result, ...diff };
