@@ -115,12 +115,14 @@ describe('dnf/yum plans', () => {
   it('installs missing, upgrades for latest, removes, and names a missing manager', () => {
     const p = dp({ name: ['httpd', 'vim-enhanced'] });
     const s = parseDnfProbe(p, pairs({ bin: 'dnf', 'st:vim-enhanced': '9.0-1.el9\n', 'av:httpd': '1' }), 'h1');
-    expect(planDnf(p, s).actions).toEqual([{ kind: 'install', names: ['httpd'] }]);
+    expect(argvs(planDnf(p, s).actions)).toEqual([['dnf', '-y', 'install', '--', 'httpd']]);
     const l = dp({ name: ['vim-enhanced'], state: 'latest' });
     const sl = parseDnfProbe(l, pairs({ bin: 'dnf', 'st:vim-enhanced': '9.0-1.el9', upgrades: 'vim-enhanced.x86_64   9.0-2.el9   appstream\n' }), 'h1');
-    expect(planDnf(l, sl).actions).toEqual([{ kind: 'install', names: ['vim-enhanced'] }]);
+    expect(argvs(planDnf(l, sl).actions)).toEqual([['dnf', '-y', 'upgrade', '--', 'vim-enhanced']]);
+    const refresh = dp({ name: ['httpd'], update_cache: true });
+    expect(argvs(planDnf(refresh, parseDnfProbe(refresh, pairs({ bin: 'yum', 'av:httpd': '1' }), 'h1')).actions)).toEqual([['yum', '-y', '--refresh', 'install', '--', 'httpd']]);
     const a = dp({ name: ['vim-enhanced', 'httpd'], state: 'absent' });
-    expect(planDnf(a, parseDnfProbe(a, pairs({ bin: 'dnf', 'st:vim-enhanced': '9' }), 'h1')).actions).toEqual([{ kind: 'remove', names: ['vim-enhanced'] }]);
+    expect(argvs(planDnf(a, parseDnfProbe(a, pairs({ bin: 'dnf', 'st:vim-enhanced': '9' }), 'h1')).actions)).toEqual([['dnf', '-y', 'remove', '--', 'vim-enhanced']]);
     expect(() => planDnf(p, parseDnfProbe(p, pairs({ bin: '' }), 'h1'), 'yum')).toThrow('yum is not available on h1');
     expect(() => planDnf(dp({ name: ['nope'] }), parseDnfProbe(dp({ name: ['nope'] }), pairs({ bin: 'dnf' }), 'h1'))).toThrow("No package matching 'nope' is available");
   });

@@ -2,6 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dnf, parseDnfProbe, planDnf, type DnfParams } from '../src/modules/dnf.js';
+import { validateParams } from '../src/modules/params.js';
 import { applyUnit, planUnit } from '../src/modules/systemd.js';
 import type { ModuleContext } from '../src/modules/types.js';
 import { applySteps, runSteps, stepsFailureMessage, type Step } from '../src/modules/util/run-steps.js';
@@ -97,5 +99,34 @@ describe("systemd's apply: the plan's steps through the runner", () => {
       msg: 'Unable to enable service web: Job for web failed.',
     });
     expect(readFileSync(log, 'utf8')).toBe('enable -- web\n');
+  });
+});
+
+// dnf's apply on the runner, with a dnf script on PATH (the lab's nodes are Debian): the manager's
+// output is the result's, and "No match for argument" becomes Ansible's message.
+describe("dnf's apply: the plan's commands through the runner", () => {
+  const c = new LocalConnection('localhost');
+  const bin = mkdtempSync(join(tmpdir(), 'fleet-dnf-'));
+  afterAll(async () => {
+    await c.close();
+    rmSync(bin, { recursive: true, force: true });
+  });
+  writeFileSync(join(bin, 'dnf'), '#!/bin/sh\necho "dnf $*" >> ' + join(bin, 'calls') + '\nfor a; do last=$a; done\nif [ "$last" = nope ]; then echo "No match for argument: nope" >&2; exit 1; fi\necho "Installed: $last"\n');
+  chmodSync(join(bin, 'dnf'), 0o755);
+  const ctx = { run: (command: string, options?: { env?: Record<string, string> }) => c.run(command, { ...options, env: { ...options?.env, PATH: `${bin}:${process.env.PATH}` } }) } as unknown as ModuleContext;
+  const plan = (name: string) => {
+    const p = validateParams('dnf', dnf.params, { name: [name] }) as unknown as DnfParams;
+    return { p, plan: planDnf(p, parseDnfProbe(p, ['bin', 'dnf', `av:${name}`, '1'].map((f) => `${f}\0`).join(''), 'h1')) };
+  };
+
+  it("installs, returning dnf's output as the result's", async () => {
+    const { p, plan: pl } = plan('httpd');
+    expect(await dnf.apply(ctx, p, pl)).toEqual({ changed: true, rc: 0, stdout: 'Installed: httpd\n', stderr: '', results: ['Installed: httpd'] });
+    expect(readFileSync(join(bin, 'calls'), 'utf8')).toBe('dnf -y install -- httpd\n');
+  });
+
+  it("a package no repository has fails with Ansible's message", async () => {
+    const { p, plan: pl } = plan('nope');
+    expect(await dnf.apply(ctx, p, pl)).toMatchObject({ changed: false, failed: true, rc: 1, msg: "No package matching 'nope' is available" });
   });
 });

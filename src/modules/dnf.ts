@@ -1,6 +1,7 @@
-import { shJoin, shQuote } from '../util/shlex.js';
+import { shQuote } from '../util/shlex.js';
 import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs } from './util/pkg-common.js';
+import { runSteps, type Step } from './util/run-steps.js';
 
 /**
  * dnf / yum: RPM packages, as Ansible's dnf and yum modules for their core parameters (name,
@@ -27,11 +28,7 @@ export interface DnfState {
   available: Record<string, boolean>;
 }
 
-export type DnfAction = { kind: 'install' | 'remove'; names: string[] };
-
-export interface DnfPlan extends Plan<DnfAction> {
-  bin: string;
-}
+type DnfAction = { kind: 'install' | 'remove'; names: string[] };
 
 export function dnfNames(p: DnfParams): string[] {
   return (p.name ?? []).flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
@@ -78,7 +75,7 @@ export function parseDnfProbe(p: DnfParams, out: string, host: string): DnfState
   return { host, bin: f.get('bin') ?? '', installed, upgrades, available };
 }
 
-export function planDnf(p: DnfParams, s: DnfState, module = 'dnf'): DnfPlan {
+export function planDnf(p: DnfParams, s: DnfState, module = 'dnf'): Plan<Step> {
   if (!s.bin) throw new PkgModuleError(`${module} is not available on ${s.host}: this is not a dnf/yum-based system (use apt, or the package module)`);
   const state = normState(p.state);
   const install: string[] = [];
@@ -106,9 +103,10 @@ export function planDnf(p: DnfParams, s: DnfState, module = 'dnf'): DnfPlan {
   if (install.length) actions.push({ kind: 'install', names: install });
   if (remove.length) actions.push({ kind: 'remove', names: remove });
   const changed = [...install, ...remove].map(specName);
+  const latest = state === 'latest';
   return {
-    actions,
-    bin: s.bin,
+    // The manager's own output is the result's stdout, as Ansible returns it.
+    actions: actions.map((a): Step => ({ kind: 'run', what: a.kind, argv: dnfArgv(p, s.bin, a, latest && a.kind === 'install'), keepStdout: true })),
     ...(changed.length
       ? {
           predicts: { packages: Object.fromEntries(changed.map((n) => [n, after[n] === null ? ('absent' as const) : ('present' as const)])) },
@@ -119,13 +117,13 @@ export function planDnf(p: DnfParams, s: DnfState, module = 'dnf'): DnfPlan {
   };
 }
 
-export function dnfArgv(p: DnfParams, bin: string, a: DnfAction, latest: boolean): string[] {
+function dnfArgv(p: DnfParams, bin: string, a: DnfAction, latest: boolean): string[] {
   const refresh = p.update_cache ? ['--refresh'] : [];
   if (a.kind === 'remove') return [bin, '-y', 'remove', '--', ...a.names];
   return [bin, '-y', ...refresh, latest ? 'upgrade' : 'install', '--', ...a.names];
 }
 
-function defineDnf(name: 'dnf' | 'yum', programs: readonly string[]): ModuleDefinition<DnfParams, DnfState, DnfAction> {
+function defineDnf(name: 'dnf' | 'yum', programs: readonly string[]): ModuleDefinition<DnfParams, DnfState, Step> {
   return {
     name,
     aliases: [`ansible.builtin.${name}`, `ansible.legacy.${name}`],
@@ -139,20 +137,16 @@ function defineDnf(name: 'dnf' | 'yum', programs: readonly string[]): ModuleDefi
       return parseDnfProbe(p, r.stdout.toString('utf8'), ctx.host);
     },
     plan: (p, s) => planDnf(p, s, name),
-    apply: async (ctx, p, plan: Plan<DnfAction>): Promise<ModuleResult> => {
-      const dp = plan as DnfPlan;
-      if (!dp.actions.length) return { changed: false, msg: 'Nothing to do', results: [] };
-      const latest = normState(p.state) === 'latest';
-      const argvs = dp.actions.map((a) => dnfArgv(p, dp.bin, a, latest && a.kind === 'install'));
-      const r = await ctx.run(argvs.map((a) => `${shJoin(a)} </dev/null || exit $?`).join('\n'));
-      const stdout = r.stdout.toString('utf8');
-      const stderr = r.stderr.toString('utf8');
-      if (r.rc !== 0) {
-        const nomatch = /No match for argument:\s*(\S+)/.exec(stdout + stderr);
-        const msg = nomatch ? `No package matching '${nomatch[1]}' is available` : `'${argvs.map((a) => a.join(' ')).join('; ')}' failed: ${stderr.trim()}`;
-        return { changed: false, failed: true, rc: r.rc, msg, stdout, stderr, results: [] };
+    apply: async (ctx, _p, plan): Promise<ModuleResult> => {
+      if (!plan.actions.length) return { changed: false, msg: 'Nothing to do', results: [] };
+      const out = await runSteps(ctx, plan.actions);
+      if (!out.ok) {
+        const nomatch = /No match for argument:\s*(\S+)/.exec(out.stdout + out.stderr);
+        const argv = plan.actions[out.failed!.step ?? 0]?.argv ?? [];
+        const msg = nomatch ? `No package matching '${nomatch[1]}' is available` : `'${argv.join(' ')}' failed: ${out.failed!.stderr}`;
+        return { changed: false, failed: true, rc: out.failed!.rc, msg, stdout: out.stdout, stderr: out.stderr, results: [] };
       }
-      return { changed: true, rc: 0, stdout, stderr, results: stdout.split('\n').filter(Boolean) };
+      return { changed: true, rc: 0, stdout: out.stdout, stderr: out.stderr, results: out.stdout.split('\n').filter(Boolean) };
     },
   };
 }
