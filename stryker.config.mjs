@@ -4,7 +4,11 @@
 // file, so a rerun after a small change tests only the mutants whose code or covering tests changed.
 const folder = process.env.FLEET_MUTATION_FOLDER ?? 'all';
 const FOLDERS = ['modules', 'inventory', 'template', 'output', 'executor'];
-const out = `reports/mutation/${folder}`;
+// A folder too big for one sitting is measured in parts: FLEET_MUTATION_PART is a glob inside the
+// folder (`filters/**/*.ts`, `[a-f]*.ts`); each part keeps its own incremental file and report under
+// reports/mutation/FOLDER/parts/, and scripts/mutation-score.mjs adds the parts up.
+const part = process.env.FLEET_MUTATION_PART;
+const out = part ? `reports/mutation/${folder}/parts/${part.replace(/[^A-Za-z0-9.-]+/g, '_')}` : `reports/mutation/${folder}`;
 // The TypeScript checker leaves mutants that do not compile out of the score; it costs about twice
 // the test runs' CPU. FLEET_MUTATION_CHECKER=0 skips it for a quick first pass (every mutant is run).
 const checker = process.env.FLEET_MUTATION_CHECKER !== '0';
@@ -19,7 +23,7 @@ export default {
   // real mutant to kill, not a compile error to leave out of the score.
   tsconfigFile: 'tsconfig.mutation.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-  mutate: (folder === 'all' ? FOLDERS : [folder]).map((f) => `src/${f}/**/*.ts`),
+  mutate: part ? [`src/${folder}/${part}`] : (folder === 'all' ? FOLDERS : [folder]).map((f) => `src/${f}/**/*.ts`),
   ignoreStatic: true,
   incremental: true,
   incrementalFile: `${out}/incremental.json`,
