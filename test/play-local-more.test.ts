@@ -9,7 +9,7 @@ import type { FleetEvent } from '../src/executor/events.js';
 import { exitCodeFor, runAdhoc } from '../src/executor/adhoc.js';
 import { loadInventory } from '../src/inventory/index.js';
 import { recap, resultOf } from './helpers/play.js';
-import { FOUR, hostsOf, setup } from './helpers/play-local.js';
+import { FOUR, hostsOf, setup, tasksStarted } from './helpers/play-local.js';
 
 describe('include_tasks', () => {
   it('a looped include runs its tasks per item with the loop variable; a false condition counts the include skipped', async () => {
@@ -195,3 +195,32 @@ describe('ad-hoc runs', () => {
   });
 });
 
+
+describe('task names as announced', () => {
+  it("are templated with the first host's variables, as Ansible's banner; what cannot be rendered stays as written", async () => {
+    const s = setup(
+      `
+- hosts: web
+  gather_facts: false
+  vars:
+    pkg: redis
+  tasks:
+    - name: "install {{ pkg }} on {{ inventory_hostname }} for {{ role_of_host }}"
+      debug: {msg: hi}
+    - name: "each {{ item }}"
+      debug: {msg: "{{ item }}"}
+      loop: [a]
+    - name: "{{ nothing_defined }} here"
+      debug: {msg: x}
+    - name: plain
+      debug: {msg: y}
+`,
+      `[web]\nh2 role_of_host=db\nh1 role_of_host=cache\n${'[all:vars]\nansible_connection=local\n'}`,
+    );
+    const r = await s.run();
+    const first = 'install redis on h2 for db';
+    expect(tasksStarted(r)).toEqual([first, 'each {{ item }}', '{{ nothing_defined }} here', 'plain']);
+    // Each host's result is reported under the name the task was announced with.
+    expect(hostsOf(r, first)).toEqual(['h2', 'h1']);
+  });
+});

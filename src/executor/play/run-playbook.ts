@@ -201,6 +201,7 @@ export async function runPlaybook(options: PlaybookOptions): Promise<PlaybookSum
           batch: [],
           playEnded: false,
           announced: new Set(),
+          shownNames: new Map(),
           vars: {
             inventory: options.inventory,
             states,

@@ -50,6 +50,8 @@ export interface Runtime {
   playbookStopped?: boolean;
   /** Task nodes already announced (free strategy announces a task once). */
   announced: Set<TaskNode>;
+  /** The name each task was announced with: templated at its start, as Ansible's banner shows it. */
+  shownNames: Map<TaskNode, string>;
 }
 
 export function interrupted(rt: Runtime): boolean {

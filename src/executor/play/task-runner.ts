@@ -37,10 +37,10 @@ export interface TaskOutcome {
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
-export function taskRef(task: TaskNode, scope: Scope): TaskRef {
+export function taskRef(task: TaskNode, scope: Scope, shownName?: string): TaskRef {
   const role = task.role ?? scope.role;
   return {
-    name: task.name ?? task.moduleAs,
+    name: shownName ?? task.name ?? task.moduleAs,
     module: task.module,
     path: `${task.pos.file}:${task.pos.line}`,
     ...(scope.handler ? { handler: true } : {}),
@@ -189,7 +189,7 @@ async function attempt(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
     if (rt.templar.conditional(task.until, withResult(rt, host, layers, task, result))) break;
     if (n < attempts) {
       result.retries = attempts;
-      rt.emit({ type: 'task_retry', host, task: taskRef(task, scope), attempt: n, retries: attempts - n, result, at: Date.now() });
+      rt.emit({ type: 'task_retry', host, task: taskRef(task, scope, rt.shownNames.get(task)), attempt: n, retries: attempts - n, result, at: Date.now() });
       await sleep(delay * 1000, rt.signal);
     } else {
       // Out of attempts: Ansible reports one fewer than were made, and the task failed, unless
@@ -217,7 +217,7 @@ function skippedResult(): ModuleResult {
  * result as Ansible reports and registers it. Never throws: a problem is this host's failure.
  */
 export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, scope: Scope): Promise<TaskOutcome> {
-  const ref = taskRef(task, scope);
+  const ref = taskRef(task, scope, rt.shownNames.get(task));
   const layers: TaskLayers = {
     ...(task.role ?? scope.role ? { role: (task.role ?? scope.role)! } : {}),
     scoped: scopedVars(scope, task),

@@ -129,6 +129,22 @@ function shouldSkipForStart(rt: Runtime, task: TaskNode, scope: Scope): boolean 
   return true;
 }
 
+/**
+ * The name a task is announced with, as Ansible 2.14's linear strategy shows it: templated with the
+ * first host's variables; a name that cannot be rendered (an undefined variable such as a loop's
+ * `item`, a bad expression) is shown as written.
+ */
+function shownName(rt: Runtime, task: TaskNode, host: string | undefined, scope: Scope): string | undefined {
+  const name = task.name;
+  if (name === undefined || host === undefined || !/\{\{|\{%/.test(name)) return name;
+  try {
+    const value = rt.templar.template(name, taskVars(rt.vars, host, { scoped: scopedVars(scope, task) }));
+    return value === null || value === undefined ? '' : String(value);
+  } catch {
+    return name;
+  }
+}
+
 /** One task across hosts: announce it, run it host by host in parallel (forks, throttle), count results. */
 export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scope: Scope): Promise<void> {
   if (!scope.handler && !tagSelected(allTags(scope, task), rt.tags)) return;
@@ -141,7 +157,9 @@ export async function runTask(rt: Runtime, task: TaskNode, hosts: string[], scop
   }
   if (!rt.announced.has(task)) {
     rt.announced.add(task);
-    rt.emit({ type: 'task_start', task: ref, at: Date.now() });
+    const shown = shownName(rt, task, hosts[0], scope);
+    if (shown !== undefined) rt.shownNames.set(task, shown);
+    rt.emit({ type: 'task_start', task: taskRef(task, scope, rt.shownNames.get(task)), at: Date.now() });
   }
   if (task.module === 'meta') return runMeta(rt, task, hosts, scope);
 
@@ -189,7 +207,7 @@ function playLevelFlag(rt: Runtime, scope: Scope, task: TaskNode, name: 'run_onc
 
 function record(rt: Runtime, task: TaskNode, host: string, scope: Scope, outcome: TaskOutcome): void {
   const state = rt.states.get(host);
-  const ref = taskRef(task, scope);
+  const ref = taskRef(task, scope, rt.shownNames.get(task));
   // A diff is shown only where diff mode applied to the task (--diff or its `diff:` keyword).
   const diffs = outcome.showDiff ? diffsOf(outcome.result.diff) : undefined;
   const diff = diffs ? { diff: diffs } : {};
