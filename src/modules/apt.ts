@@ -1,5 +1,5 @@
 import { shQuote } from '../util/shlex.js';
-import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, ParamSchema, ParamsOf, Plan } from './types.js';
 import { fnmatch } from './util/fnmatch.js';
 import { runSteps, type Step } from './util/run-steps.js';
 import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs, splitNameVersion } from './util/pkg-common.js';
@@ -12,18 +12,7 @@ import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs, splitNameVersion } f
  * into ONE apt-get transaction, and apt-get never runs when nothing would change (a fresh enough cache
  * with `cache_valid_time` is no change).
  */
-export interface AptParams {
-  name?: string[];
-  state: 'present' | 'absent' | 'latest' | 'fixed' | 'installed' | 'removed';
-  update_cache?: boolean;
-  cache_valid_time: number;
-  install_recommends?: boolean;
-  deb?: string;
-  purge: boolean;
-  autoremove: boolean;
-  default_release?: string;
-  dpkg_options: string;
-}
+export type AptParams = ParamsOf<typeof APT_PARAMS>;
 
 export interface DpkgStatus {
   /** db:Status-Abbrev, e.g. `ii `, `rc `, `un `. */
@@ -365,7 +354,7 @@ export const APT_PARAMS = {
   autoremove: { type: 'bool', default: false },
   default_release: { type: 'str', aliases: ['default-release'] },
   dpkg_options: { type: 'str', default: 'force-confdef,force-confold' },
-} as const;
+} as const satisfies ParamSchema;
 
 export const apt: ModuleDefinition<AptParams, AptState, Step> = {
   name: 'apt',

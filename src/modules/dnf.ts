@@ -1,5 +1,5 @@
 import { shQuote } from '../util/shlex.js';
-import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
+import type { ModuleDefinition, ModuleResult, ParamSchema, ParamsOf, Plan } from './types.js';
 import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs } from './util/pkg-common.js';
 import { runSteps, type Step } from './util/run-steps.js';
 
@@ -10,11 +10,13 @@ import { runSteps, type Step } from './util/run-steps.js';
  * the repositories. The whole list goes into ONE transaction; nothing runs when nothing would change.
  * Where the manager is missing the task fails saying so.
  */
-export interface DnfParams {
-  name?: string[];
-  state?: 'present' | 'installed' | 'latest' | 'absent' | 'removed';
-  update_cache: boolean;
-}
+const DNF_PARAMS = {
+  name: { type: 'list', elements: 'str', aliases: ['pkg'] },
+  state: { type: 'str', choices: ['present', 'installed', 'latest', 'absent', 'removed'] },
+  update_cache: { type: 'bool', default: false, aliases: ['expire-cache'] },
+} as const satisfies ParamSchema;
+
+export type DnfParams = ParamsOf<typeof DNF_PARAMS>;
 
 export interface DnfState {
   host: string;
@@ -127,11 +129,7 @@ function defineDnf(name: 'dnf' | 'yum', programs: readonly string[]): ModuleDefi
   return {
     name,
     aliases: [`ansible.builtin.${name}`, `ansible.legacy.${name}`],
-    params: {
-      name: { type: 'list', elements: 'str', aliases: ['pkg'] },
-      state: { type: 'str', choices: ['present', 'installed', 'latest', 'absent', 'removed'] },
-      update_cache: { type: 'bool', default: false, aliases: ['expire-cache'] },
-    },
+    params: DNF_PARAMS,
     probe: async (ctx, p) => {
       const r = await ctx.run(dnfProbeScript(p, programs));
       return parseDnfProbe(p, r.stdout.toString('utf8'), ctx.host);

@@ -21,6 +21,28 @@ export interface ParamSpec {
 
 export type ParamSchema = Record<string, ParamSpec>;
 
+type ScalarOf<T> = T extends 'str' | 'path' ? string : T extends 'bool' ? boolean : T extends 'int' | 'float' ? number : T extends 'dict' ? Record<string, unknown> : unknown;
+type ValueOf<S extends ParamSpec> = S['choices'] extends readonly (infer C)[]
+  ? C
+  : S['type'] extends 'list'
+    ? S['elements'] extends ParamType
+      ? ScalarOf<S['elements']>[]
+      : unknown[]
+    : ScalarOf<S['type']>;
+/** A parameter that always has a value once validated: required, or with a default. */
+type Settled<S> = S extends { required: true } ? true : S extends { default: unknown } ? true : false;
+
+/**
+ * A module's parameters as validateParams returns them, derived from its schema (declared `as const`
+ * with `satisfies ParamSchema`): the type, the choices as a union, required and defaulted ones
+ * always present, the others optional. The schema is then the one place a parameter is described.
+ */
+export type ParamsOf<Schema extends ParamSchema> = {
+  -readonly [K in keyof Schema as Settled<Schema[K]> extends true ? K : never]: ValueOf<Schema[K]>;
+} & {
+  -readonly [K in keyof Schema as Settled<Schema[K]> extends true ? never : K]?: ValueOf<Schema[K]>;
+};
+
 /** A before/after pair of one thing a task changes (content, or mode/owner/state), shown with --diff. */
 export interface FileDiff {
   /** Text, or a mapping (the file module's `{path, state, mode...}`), shown as Ansible's sorted JSON. */
