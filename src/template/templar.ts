@@ -397,8 +397,13 @@ class TemplarImpl implements Templar {
     try {
       if (compiled.kind === 'expr') {
         const value = materialize(compiled.fn(this.env, context, topFrame(), njRuntime));
-        // Ansible's finalize renders None as '' (a bare `{{ name }}` gives the variable itself).
-        return value === null && !BARE_VARIABLE.test(source) ? '' : value;
+        // A bare `{{ name }}` gives the variable itself. Anything else is rendered to text, as
+        // Ansible's non-native templating does: None as '' (its finalize), a number as its digits
+        // (`{{ 5 }}`, `{{ port | int }}` are the string "5"); containers and booleans come back
+        // from their text as literals (asLiteral), so they keep their type.
+        if (BARE_VARIABLE.test(source)) return value;
+        if (value === null) return '';
+        return typeof value === 'number' || typeof value === 'bigint' ? pyStr(value) : value;
       }
       return this.run(compiled.props, new RenderContext(this.env, vars, compiled.props), topFrame());
     } catch (err) {
