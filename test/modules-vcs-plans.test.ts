@@ -1,7 +1,7 @@
 /** Pure plans of git and pip (state fixtures + params → actions), and the PEP 440 helpers. */
 import { describe, expect, it } from 'vitest';
 import { gitSshCommand, parseGitState, planGit, type GitParams, type GitState } from '../src/modules/git.js';
-import { parsePipState, planPip, type PipParams, type PipState } from '../src/modules/pip.js';
+import { parsePipState, pipProbeScript, planPip, type PipParams, type PipState } from '../src/modules/pip.js';
 import { parseRequirement, requirementLines, satisfies } from '../src/modules/util/pep440.js';
 
 const A = 'a'.repeat(40);
@@ -79,7 +79,7 @@ describe('pip plan', () => {
   it('creates a missing virtualenv (virtualenv / python3 -m venv, site packages, python) then installs', () => {
     const noVenv: PipState = { venvExists: false, venvCommandFound: true, installed: {}, listText: '' };
     const p = planPip(pp({ name: ['flask'], virtualenv: '/data/venv', virtualenv_python: 'python3.11', virtualenv_site_packages: true }), noVenv);
-    expect(scripts(p)).toEqual(["virtualenv --system-site-packages -ppython3.11 /data/venv", "/data/venv/bin/pip install flask"]);
+    expect(scripts(p)).toEqual(["virtualenv --system-site-packages -ppython3.11 /data/venv", "/data/venv/bin/pip install -- flask"]);
     expect(scripts(planPip(pp({ name: ['flask'], virtualenv: '/v', virtualenv_command: 'python3 -m venv' }), noVenv))[0]).toBe("python3 -m venv /v");
     expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: 'python3 -m venv', virtualenv_python: 'python3' }), noVenv)).toThrow('virtualenv_python should not be used');
     expect(() => planPip(pp({ name: ['x'], virtualenv: '/v' }), { ...noVenv, venvCommandFound: false })).toThrow(/virtualenv is not installed.*apt-get install -y python3-virtualenv/);
@@ -90,9 +90,9 @@ describe('pip plan', () => {
     expect(planPip(pp({ name: ['Flask>=2,<3', 'zope.interface', 'requests[socks]~=2.30'], virtualenv: '/v' }), s).actions).toEqual([]);
     expect(planPip(pp({ name: ['flask'], version: '2.3.1' }), s).actions).toEqual([]);
     const p = planPip(pp({ name: ['flask==2.3.2', 'requests', 'redis'], virtualenv: '/v', extra_args: '--no-index', chdir: '/srv' }), s);
-    expect(scripts(p)).toEqual(["/v/bin/pip install --no-index flask==2.3.2 redis"]);
+    expect(scripts(p)).toEqual(["/v/bin/pip install --no-index -- flask==2.3.2 redis"]);
     expect(p.actions[0]!.script).toContain("cd /srv");
-    expect(scripts(planPip(pp({ name: ['./local.tar.gz'], executable: '/usr/bin/pip3' }), s))).toEqual(["/usr/bin/pip3 install ./local.tar.gz"]);
+    expect(scripts(planPip(pp({ name: ['./local.tar.gz'], executable: '/usr/bin/pip3' }), s))).toEqual(["/usr/bin/pip3 install -- ./local.tar.gz"]);
     expect(scripts(planPip(pp({ name: ['pkg'], editable: true }), s))[0]).toContain('install -e pkg');
   });
 
@@ -106,12 +106,30 @@ describe('pip plan', () => {
 
   it('latest, forcereinstall, absent', () => {
     const s = env({ flask: '2.3.1', redis: '5.0' }, { outdated: ['flask'] });
-    expect(scripts(planPip(pp({ name: ['flask', 'redis'], state: 'latest', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U flask"]);
+    expect(scripts(planPip(pp({ name: ['flask', 'redis'], state: 'latest', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U -- flask"]);
     expect(planPip(pp({ name: ['redis'], state: 'latest', virtualenv: '/v' }), s).actions).toEqual([]);
     expect(planPip(pp({ name: ['redis'], state: 'latest', virtualenv: '/v' }), { ...s, outdated: undefined }).actions).toHaveLength(1);
-    expect(scripts(planPip(pp({ name: ['redis'], state: 'forcereinstall', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U --force-reinstall redis"]);
-    expect(scripts(planPip(pp({ name: ['Redis==5.0', 'gone'], state: 'absent', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip uninstall -y Redis"]);
+    expect(scripts(planPip(pp({ name: ['redis'], state: 'forcereinstall', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U --force-reinstall -- redis"]);
+    expect(scripts(planPip(pp({ name: ['Redis==5.0', 'gone'], state: 'absent', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip uninstall -y -- Redis"]);
     expect(planPip(pp({ name: ['gone'], state: 'absent', virtualenv: '/v' }), s).actions).toEqual([]);
+  });
+
+  it('extra_args and virtualenv_command are split into quoted words; names follow --', () => {
+    const noVenv: PipState = { venvExists: false, venvCommandFound: true, installed: {}, listText: '' };
+    const p = planPip(pp({ name: ['--index-url=http://evil/', 'a b'], virtualenv: '/v', virtualenv_command: 'python3 -m venv; touch /tmp/x', extra_args: `--quiet; touch /tmp/x "--log=/tmp/a b" 'it''s'` }), noVenv);
+    expect(scripts(p)).toEqual([
+      "python3 -m 'venv;' touch /tmp/x /v",
+      "/v/bin/pip install '--quiet;' touch /tmp/x '--log=/tmp/a b' its -- --index-url=http://evil/ 'a b'",
+    ]);
+    expect(p.cmd).toBe("/v/bin/pip install '--quiet;' touch /tmp/x '--log=/tmp/a b' its -- --index-url=http://evil/ 'a b'");
+    expect(scripts(planPip(pp({ name: ['--pre', 'x'], editable: true }), env({})))).toEqual(["\"$(command -v pip3 || command -v pip)\" install -e --pre -e x"]);
+    expect(() => planPip(pp({ name: ['x'], extra_args: `--log='/tmp/a` }), env({}))).toThrow(`extra_args: cannot split "--log='/tmp/a" into words: No closing quotation (balance the quotes)`);
+    expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: 'virtualenv "x' }), noVenv)).toThrow('virtualenv_command: cannot split');
+    expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: '  ' }), noVenv)).toThrow('virtualenv_command is empty');
+    const probe = pipProbeScript(pp({ name: ['x'], state: 'latest', virtualenv: '/v', virtualenv_command: '"/opt/my venv/bin/virtualenv" -q', extra_args: '--pre;id' }));
+    expect(probe).toContain("command -v '/opt/my venv/bin/virtualenv' >/dev/null");
+    expect(probe).toContain("list --outdated --format=json --disable-pip-version-check '--pre;id' 2>/dev/null");
+    expect(() => pipProbeScript(pp({ name: ['x'], state: 'latest', extra_args: '"' }))).toThrow('extra_args: cannot split');
   });
 
   it('errors and probe parsing', () => {
