@@ -1,6 +1,6 @@
 /** Pure plans of git and pip (state fixtures + params → actions), and the PEP 440 helpers. */
 import { describe, expect, it } from 'vitest';
-import { gitSshCommand, parseGitState, planGit, type GitParams, type GitState } from '../src/modules/git.js';
+import { gitProbeScript, gitSshCommand, parseGitState, planGit, type GitParams, type GitState } from '../src/modules/git.js';
 import { parsePipState, pipProbeScript, planPip, type PipParams, type PipState } from '../src/modules/pip.js';
 import { parseRequirement, requirementLines, satisfies } from '../src/modules/util/pep440.js';
 
@@ -41,16 +41,16 @@ describe('git plan', () => {
     const up = planGit(gp({ version: 'main' }), repoAt(A));
     expect(up).toMatchObject({ before: A, after: B });
     expect(argvs(up)).toEqual([
-      'git -C /data/code fetch --force --tags origin +refs/heads/main:refs/remotes/origin/main',
+      'git -C /data/code fetch --force --tags -- origin +refs/heads/main:refs/remotes/origin/main',
       'git -C /data/code -c advice.detachedHead=false checkout --force -B main --track origin/main',
     ]);
     expect(argvs(planGit(gp({ version: 'v1', depth: 2 }), repoAt(A)))).toEqual([
-      'git -C /data/code fetch --force --tags --depth 2 origin',
+      'git -C /data/code fetch --force --tags --depth 2 -- origin',
       'git -C /data/code -c advice.detachedHead=false checkout --force --detach refs/tags/v1^{commit}',
     ]);
     const moved = planGit(gp(), repoAt(B, { remoteUrl: 'https://old/x.git' }));
     expect(moved.remoteUrlChanged).toBe(true);
-    expect(argvs(moved)).toEqual(['git -C /data/code remote set-url origin root@n1:/srv/repo.git']);
+    expect(argvs(moved)).toEqual(['git -C /data/code remote set-url -- origin root@n1:/srv/repo.git']);
     expect(() => planGit(gp(), repoAt(A, { localMods: true }))).toThrow('Local modifications exist in the destination: /data/code (force=no).');
     expect(argvs(planGit(gp({ force: true }), repoAt(B, { localMods: true })))).toEqual(['git -C /data/code reset --hard -q HEAD']);
     expect(planGit(gp({ version: 'abc1234' }), repoAt(A))).toMatchObject({ after: null });
@@ -61,6 +61,22 @@ describe('git plan', () => {
     expect(() => planGit(gp(), { ...missing, exists: true })).toThrow('exists but is not a git repository');
     expect(() => planGit(gp({ version: 'nope' }), missing)).toThrow('Cannot find version nope');
     expect(() => planGit(gp(), { ...missing, lsRemote: undefined, lsRemoteError: 'Permission denied' })).toThrow('Permission denied');
+  });
+
+  it('a repository or remote that looks like an option follows --, in the probe and every step', () => {
+    const evil = '--upload-pack=touch /tmp/fleet-canary;:';
+    expect(gitProbeScript(gp({ repo: evil }))).toContain(`git ls-remote --symref -- '--upload-pack=touch /tmp/fleet-canary;:' HEAD 2>&1 </dev/null`);
+    expect(planGit(gp({ repo: evil }), missing).actions[1]!.argv).toEqual(['git', 'clone', '--', evil, '/data/code']);
+    expect(planGit(gp({ repo: evil, version: 'main' }), repoAt(A, { remoteUrl: 'u' })).actions.map((a) => a.argv)).toEqual([
+      ['git', '-C', '/data/code', 'remote', 'set-url', '--', 'origin', evil],
+      ['git', '-C', '/data/code', 'fetch', '--force', '--tags', '--', 'origin', '+refs/heads/main:refs/remotes/origin/main'],
+      ['git', '-C', '/data/code', '-c', 'advice.detachedHead=false', 'checkout', '--force', '-B', 'main', '--track', 'origin/main'],
+    ]);
+    expect(() => planGit(gp({ remote: '--mirror' }), repoAt(A))).toThrow('remote "--mirror" starts with "-", which git would read as an option: choose another remote name');
+    expect(planGit(gp({ repo: evil, bare: true }), repoAt(A, { remoteUrl: '' })).actions.map((a) => a.argv)).toEqual([
+      ['git', '--git-dir', '/data/code', 'remote', 'add', '--', 'origin', evil],
+      ['git', '--git-dir', '/data/code', 'fetch', '--force', '--tags', '--', 'origin', '+refs/heads/*:refs/heads/*'],
+    ]);
   });
 
   it('ssh command for key_file and accept_hostkey; probe output parsing', () => {
