@@ -45,6 +45,10 @@ describe('group plan', () => {
     expect(argvs(planGroup(params<GroupParams>('group', { name: 'devs', state: 'absent' }), present).actions)).toEqual([['groupdel', 'devs']]);
     expect(planGroup(params<GroupParams>('group', { name: 'devs', state: 'absent' }), absent).actions).toEqual([]);
   });
+  it('refuses a name that would split a line of /etc/group or pass for an option', () => {
+    expect(() => planGroup(params<GroupParams>('group', { name: '-fevil' }), absent)).toThrow('the group name "-fevil" starts with "-", which the account tools would read as an option (and refuse as a name): give a name starting with a letter or "_"');
+    expect(() => planGroup(params<GroupParams>('group', { name: 'a\nroot', state: 'absent' }), present)).toThrow('the group name "a\\nroot" contains a newline, NUL or \':\', which would split its line in /etc/group: give a plain name');
+  });
   it('rejects bad parameters before any host', () => {
     expect(() => params('group', { name: 'x', state: 'gone' })).toThrow(/^value of state must be one of: absent, present, got: gone$/);
     expect(() => params('group', { name: 'x', gid: 'abc' })).toThrow(/gid must be an integer/);
@@ -138,6 +142,26 @@ describe('user plan', () => {
     const p = params<UserParams>('user', { name: 'alice', state: 'absent', remove: true, force: true });
     expect(argvs(planUser(p, existing(p)).actions)).toEqual([['userdel', '-f', '-r', 'alice']]);
     expect(planUser(p, missing(p)).actions).toEqual([]);
+  });
+  it('refuses a password or name that would split a line of /etc/shadow or pass for an option; never echoes the password', () => {
+    const ok = params<UserParams>('user', { name: 'alice', password: '$6$s$h' });
+    expect(planUser(ok, existing(ok)).passwordLine).toBe('alice:$6$s$h\n');
+    for (const password of ['$6$s$h\nroot:$6$x$y', '$6$s$h\rx', '$6$s$h\0', '$6$s:h']) {
+      const p = params<UserParams>('user', { name: 'alice', password });
+      let msg = '';
+      try {
+        planUser(p, existing(p));
+      } catch (e) {
+        msg = (e as Error).message;
+      }
+      expect(msg).toBe("password contains a newline, NUL or ':', which would split its line in /etc/shadow (and could write another account's entry): give a crypt hash such as the one password_hash produces");
+    }
+    const refused = (args: Record<string, unknown>) => () => planUser(params<UserParams>('user', args), missing(params<UserParams>('user', args)));
+    expect(refused({ name: 'root\nx' })).toThrow('the user name "root\\nx" contains a newline, NUL or \':\', which would split its line in /etc/passwd: give a plain name');
+    expect(refused({ name: 'a:b' })).toThrow('contains a newline, NUL or');
+    expect(refused({ name: '-oevil', state: 'absent' })).toThrow('the user name "-oevil" starts with "-", which the account tools would read as an option (and refuse as a name): give a name starting with a letter or "_"');
+    expect(refused({ name: 'alice', groups: ['adm', '-x'] })).toThrow('the group name "-x" starts with "-"');
+    expect(refused({ name: 'alice', group: 'g:1' })).toThrow('the group name "g:1" contains');
   });
   it('rejects bad parameters', () => {
     expect(() => params('user', { name: 'a', update_password: 'sometimes' })).toThrow(/update_password must be one of/);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labExec } from '../src/lab/index.js';
 import { fetchDest, planFetch } from '../src/modules/fetch.js';
-import { parseChecksum, urlFilename } from '../src/modules/get_url.js';
+import { downloadCommand, downloadScript, headerFileText, headerLines, parseChecksum, urlFilename, type DownloadAction } from '../src/modules/get_url.js';
 import { useLab } from './helpers/lab.js';
 import { play, type PlayRun } from './helpers/play.js';
 
@@ -52,6 +52,31 @@ describe('fetch and get_url plans', () => {
     expect(() => parseChecksum('crc32:abcd')).toThrow(/unsupported checksum algorithm/);
     expect(urlFilename('http://h/a/b/file.tar.gz?x=1')).toBe('file.tar.gz');
     expect(urlFilename('http://h/')).toBe('index.html');
+  });
+
+  it('get_url: headers go to a 0600 file from stdin, never on the command line; a line break in one is refused', () => {
+    const lines = headerLines({ Authorization: 'Bearer t0ken', 'X-N': 5 });
+    expect(lines).toEqual(['Authorization: Bearer t0ken', 'X-N: 5']);
+    expect(headerFileText('curl', lines)).toBe('Authorization: Bearer t0ken\nX-N: 5\n');
+    expect(headerFileText('python3', lines)).toBe('Authorization: Bearer t0ken\nX-N: 5\n');
+    expect(headerFileText('wget', lines)).toBe('header = Authorization: Bearer t0ken\nheader = X-N: 5\n');
+    const p = { timeout: 10, validate_certs: true };
+    expect(downloadCommand('curl', 'http://h/f', p, true)).toBe(`curl -fsSL --max-time 10 -H @"$h" -o "$t" -- http://h/f`);
+    expect(downloadCommand('curl', 'http://h/f', p, false)).toBe(`curl -fsSL --max-time 10 -o "$t" -- http://h/f`);
+    expect(downloadCommand('wget', 'http://h/f', { ...p, validate_certs: false }, true)).toBe(`wget -q -T 10 --no-check-certificate --config="$h" -O "$t" -- http://h/f`);
+    expect(downloadCommand('python3', 'http://h/f', p, true)).toMatch(/^python3 -c '.*' http:\/\/h\/f "\$t" 10 1 "\$h"$/s);
+    const a: DownloadAction = { kind: 'download', url: 'http://h/f', dest: '/d/f', tool: 'curl', backup: false };
+    const script = downloadScript(a, p, true);
+    expect(script.split('\n').slice(2, 6)).toEqual([
+      `h=$(mktemp "\${TMPDIR:-/tmp}/fleet-headers.XXXXXXXX") || { n fail "cannot create a temporary file for the request headers"; exit 1; }`,
+      `trap 'rm -f -- "$h"' EXIT; cat > "$h" || { n fail "cannot write the request headers"; exit 1; }`,
+      `t=$(mktemp "$(dirname -- "$f")/.$(basename -- "$f").fleet-dl-XXXXXXXX") || { n fail "cannot create a temporary file beside $f"; exit 1; }`,
+      `trap 'rm -f -- "$t" "$h"' EXIT`,
+    ]);
+    expect(downloadScript(a, p)).not.toContain('$h');
+    expect(() => headerLines({ 'X-Token': 'a\r\nX-Admin: 1' })).toThrow('get_url: the value of header X-Token contains a line break or NUL, which would add another header: give a one-line value');
+    expect(() => headerLines({ 'X Token': 'a' })).toThrow('get_url: the header name "X Token" is not a valid HTTP header name');
+    expect(() => headerLines({ 'X:Y': 'a' })).toThrow('is not a valid HTTP header name');
   });
 });
 

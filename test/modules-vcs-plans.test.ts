@@ -1,7 +1,7 @@
 /** Pure plans of git and pip (state fixtures + params → actions), and the PEP 440 helpers. */
 import { describe, expect, it } from 'vitest';
-import { gitSshCommand, parseGitState, planGit, type GitParams, type GitState } from '../src/modules/git.js';
-import { parsePipState, planPip, type PipParams, type PipState } from '../src/modules/pip.js';
+import { gitProbeScript, gitSshCommand, parseGitState, planGit, type GitParams, type GitState } from '../src/modules/git.js';
+import { parsePipState, pipProbeScript, planPip, type PipParams, type PipState } from '../src/modules/pip.js';
 import { parseRequirement, requirementLines, satisfies } from '../src/modules/util/pep440.js';
 
 const A = 'a'.repeat(40);
@@ -41,16 +41,16 @@ describe('git plan', () => {
     const up = planGit(gp({ version: 'main' }), repoAt(A));
     expect(up).toMatchObject({ before: A, after: B });
     expect(argvs(up)).toEqual([
-      'git -C /data/code fetch --force --tags origin +refs/heads/main:refs/remotes/origin/main',
+      'git -C /data/code fetch --force --tags -- origin +refs/heads/main:refs/remotes/origin/main',
       'git -C /data/code -c advice.detachedHead=false checkout --force -B main --track origin/main',
     ]);
     expect(argvs(planGit(gp({ version: 'v1', depth: 2 }), repoAt(A)))).toEqual([
-      'git -C /data/code fetch --force --tags --depth 2 origin',
+      'git -C /data/code fetch --force --tags --depth 2 -- origin',
       'git -C /data/code -c advice.detachedHead=false checkout --force --detach refs/tags/v1^{commit}',
     ]);
     const moved = planGit(gp(), repoAt(B, { remoteUrl: 'https://old/x.git' }));
     expect(moved.remoteUrlChanged).toBe(true);
-    expect(argvs(moved)).toEqual(['git -C /data/code remote set-url origin root@n1:/srv/repo.git']);
+    expect(argvs(moved)).toEqual(['git -C /data/code remote set-url -- origin root@n1:/srv/repo.git']);
     expect(() => planGit(gp(), repoAt(A, { localMods: true }))).toThrow('Local modifications exist in the destination: /data/code (force=no).');
     expect(argvs(planGit(gp({ force: true }), repoAt(B, { localMods: true })))).toEqual(['git -C /data/code reset --hard -q HEAD']);
     expect(planGit(gp({ version: 'abc1234' }), repoAt(A))).toMatchObject({ after: null });
@@ -61,6 +61,22 @@ describe('git plan', () => {
     expect(() => planGit(gp(), { ...missing, exists: true })).toThrow('exists but is not a git repository');
     expect(() => planGit(gp({ version: 'nope' }), missing)).toThrow('Cannot find version nope');
     expect(() => planGit(gp(), { ...missing, lsRemote: undefined, lsRemoteError: 'Permission denied' })).toThrow('Permission denied');
+  });
+
+  it('a repository or remote that looks like an option follows --, in the probe and every step', () => {
+    const evil = '--upload-pack=touch /tmp/fleet-canary;:';
+    expect(gitProbeScript(gp({ repo: evil }))).toContain(`git ls-remote --symref -- '--upload-pack=touch /tmp/fleet-canary;:' HEAD 2>&1 </dev/null`);
+    expect(planGit(gp({ repo: evil }), missing).actions[1]!.argv).toEqual(['git', 'clone', '--', evil, '/data/code']);
+    expect(planGit(gp({ repo: evil, version: 'main' }), repoAt(A, { remoteUrl: 'u' })).actions.map((a) => a.argv)).toEqual([
+      ['git', '-C', '/data/code', 'remote', 'set-url', '--', 'origin', evil],
+      ['git', '-C', '/data/code', 'fetch', '--force', '--tags', '--', 'origin', '+refs/heads/main:refs/remotes/origin/main'],
+      ['git', '-C', '/data/code', '-c', 'advice.detachedHead=false', 'checkout', '--force', '-B', 'main', '--track', 'origin/main'],
+    ]);
+    expect(() => planGit(gp({ remote: '--mirror' }), repoAt(A))).toThrow('remote "--mirror" starts with "-", which git would read as an option: choose another remote name');
+    expect(planGit(gp({ repo: evil, bare: true }), repoAt(A, { remoteUrl: '' })).actions.map((a) => a.argv)).toEqual([
+      ['git', '--git-dir', '/data/code', 'remote', 'add', '--', 'origin', evil],
+      ['git', '--git-dir', '/data/code', 'fetch', '--force', '--tags', '--', 'origin', '+refs/heads/*:refs/heads/*'],
+    ]);
   });
 
   it('ssh command for key_file and accept_hostkey; probe output parsing', () => {
@@ -79,7 +95,7 @@ describe('pip plan', () => {
   it('creates a missing virtualenv (virtualenv / python3 -m venv, site packages, python) then installs', () => {
     const noVenv: PipState = { venvExists: false, venvCommandFound: true, installed: {}, listText: '' };
     const p = planPip(pp({ name: ['flask'], virtualenv: '/data/venv', virtualenv_python: 'python3.11', virtualenv_site_packages: true }), noVenv);
-    expect(scripts(p)).toEqual(["virtualenv --system-site-packages -ppython3.11 /data/venv", "/data/venv/bin/pip install flask"]);
+    expect(scripts(p)).toEqual(["virtualenv --system-site-packages -ppython3.11 /data/venv", "/data/venv/bin/pip install -- flask"]);
     expect(scripts(planPip(pp({ name: ['flask'], virtualenv: '/v', virtualenv_command: 'python3 -m venv' }), noVenv))[0]).toBe("python3 -m venv /v");
     expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: 'python3 -m venv', virtualenv_python: 'python3' }), noVenv)).toThrow('virtualenv_python should not be used');
     expect(() => planPip(pp({ name: ['x'], virtualenv: '/v' }), { ...noVenv, venvCommandFound: false })).toThrow(/virtualenv is not installed.*apt-get install -y python3-virtualenv/);
@@ -90,9 +106,9 @@ describe('pip plan', () => {
     expect(planPip(pp({ name: ['Flask>=2,<3', 'zope.interface', 'requests[socks]~=2.30'], virtualenv: '/v' }), s).actions).toEqual([]);
     expect(planPip(pp({ name: ['flask'], version: '2.3.1' }), s).actions).toEqual([]);
     const p = planPip(pp({ name: ['flask==2.3.2', 'requests', 'redis'], virtualenv: '/v', extra_args: '--no-index', chdir: '/srv' }), s);
-    expect(scripts(p)).toEqual(["/v/bin/pip install --no-index flask==2.3.2 redis"]);
+    expect(scripts(p)).toEqual(["/v/bin/pip install --no-index -- flask==2.3.2 redis"]);
     expect(p.actions[0]!.script).toContain("cd /srv");
-    expect(scripts(planPip(pp({ name: ['./local.tar.gz'], executable: '/usr/bin/pip3' }), s))).toEqual(["/usr/bin/pip3 install ./local.tar.gz"]);
+    expect(scripts(planPip(pp({ name: ['./local.tar.gz'], executable: '/usr/bin/pip3' }), s))).toEqual(["/usr/bin/pip3 install -- ./local.tar.gz"]);
     expect(scripts(planPip(pp({ name: ['pkg'], editable: true }), s))[0]).toContain('install -e pkg');
   });
 
@@ -106,12 +122,30 @@ describe('pip plan', () => {
 
   it('latest, forcereinstall, absent', () => {
     const s = env({ flask: '2.3.1', redis: '5.0' }, { outdated: ['flask'] });
-    expect(scripts(planPip(pp({ name: ['flask', 'redis'], state: 'latest', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U flask"]);
+    expect(scripts(planPip(pp({ name: ['flask', 'redis'], state: 'latest', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U -- flask"]);
     expect(planPip(pp({ name: ['redis'], state: 'latest', virtualenv: '/v' }), s).actions).toEqual([]);
     expect(planPip(pp({ name: ['redis'], state: 'latest', virtualenv: '/v' }), { ...s, outdated: undefined }).actions).toHaveLength(1);
-    expect(scripts(planPip(pp({ name: ['redis'], state: 'forcereinstall', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U --force-reinstall redis"]);
-    expect(scripts(planPip(pp({ name: ['Redis==5.0', 'gone'], state: 'absent', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip uninstall -y Redis"]);
+    expect(scripts(planPip(pp({ name: ['redis'], state: 'forcereinstall', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip install -U --force-reinstall -- redis"]);
+    expect(scripts(planPip(pp({ name: ['Redis==5.0', 'gone'], state: 'absent', virtualenv: '/v' }), s))).toEqual(["/v/bin/pip uninstall -y -- Redis"]);
     expect(planPip(pp({ name: ['gone'], state: 'absent', virtualenv: '/v' }), s).actions).toEqual([]);
+  });
+
+  it('extra_args and virtualenv_command are split into quoted words; names follow --', () => {
+    const noVenv: PipState = { venvExists: false, venvCommandFound: true, installed: {}, listText: '' };
+    const p = planPip(pp({ name: ['--index-url=http://evil/', 'a b'], virtualenv: '/v', virtualenv_command: 'python3 -m venv; touch /tmp/x', extra_args: `--quiet; touch /tmp/x "--log=/tmp/a b" 'it''s'` }), noVenv);
+    expect(scripts(p)).toEqual([
+      "python3 -m 'venv;' touch /tmp/x /v",
+      "/v/bin/pip install '--quiet;' touch /tmp/x '--log=/tmp/a b' its -- --index-url=http://evil/ 'a b'",
+    ]);
+    expect(p.cmd).toBe("/v/bin/pip install '--quiet;' touch /tmp/x '--log=/tmp/a b' its -- --index-url=http://evil/ 'a b'");
+    expect(scripts(planPip(pp({ name: ['--pre', 'x'], editable: true }), env({})))).toEqual(["\"$(command -v pip3 || command -v pip)\" install -e --pre -e x"]);
+    expect(() => planPip(pp({ name: ['x'], extra_args: `--log='/tmp/a` }), env({}))).toThrow(`extra_args: cannot split "--log='/tmp/a" into words: No closing quotation (balance the quotes)`);
+    expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: 'virtualenv "x' }), noVenv)).toThrow('virtualenv_command: cannot split');
+    expect(() => planPip(pp({ name: ['x'], virtualenv: '/v', virtualenv_command: '  ' }), noVenv)).toThrow('virtualenv_command is empty');
+    const probe = pipProbeScript(pp({ name: ['x'], state: 'latest', virtualenv: '/v', virtualenv_command: '"/opt/my venv/bin/virtualenv" -q', extra_args: '--pre;id' }));
+    expect(probe).toContain("command -v '/opt/my venv/bin/virtualenv' >/dev/null");
+    expect(probe).toContain("list --outdated --format=json --disable-pip-version-check '--pre;id' 2>/dev/null");
+    expect(() => pipProbeScript(pp({ name: ['x'], state: 'latest', extra_args: '"' }))).toThrow('extra_args: cannot split');
   });
 
   it('errors and probe parsing', () => {

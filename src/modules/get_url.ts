@@ -89,6 +89,7 @@ function checkParams(p: GetUrlParams): void {
   if (!/^(https?|ftp|file):\/\//i.test(p.url)) throw new ModuleArgsError(`get_url: url must be http://, https://, ftp:// or file://, got ${JSON.stringify(p.url)}`);
   if (p.checksum) parseChecksum(p.checksum);
   if (!Number.isFinite(p.timeout) || p.timeout <= 0) throw new ModuleArgsError('get_url: timeout must be a positive number of seconds');
+  headerLines(p.headers);
 }
 
 async function probe(ctx: ModuleContext, p: GetUrlParams): Promise<GetUrlState> {
@@ -151,22 +152,43 @@ export function planGetUrl(p: GetUrlParams, s: GetUrlState): GetUrlPlan {
   return { actions: [action], result: { ...base, changed: true, msg: 'OK' } };
 }
 
-/** The download command for a tool, writing to "$t". */
-export function downloadCommand(tool: Downloader, url: string, p: Pick<GetUrlParams, 'timeout' | 'headers' | 'validate_certs'>): string {
-  const headers = Object.entries(p.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}`);
+/**
+ * The request headers as `Name: value` lines. They often carry tokens, so they never go on the
+ * node's command line (every local user can read it through /proc): the apply script gets them on
+ * stdin and keeps them in a 0600 temporary file that the downloader reads. A line break would start
+ * another header (or another config line), so it is refused.
+ */
+export function headerLines(headers: Record<string, unknown> | undefined): string[] {
+  return Object.entries(headers ?? {}).map(([k, v]) => {
+    const value = String(v);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw new ModuleArgsError(`get_url: the header name ${JSON.stringify(k)} is not a valid HTTP header name (letters, digits and !#$%&'*+.^_\`|~- only)`);
+    if (/[\r\n\0]/.test(value)) throw new ModuleArgsError(`get_url: the value of header ${k} contains a line break or NUL, which would add another header: give a one-line value`);
+    return `${k}: ${value}`;
+  });
+}
+
+/** What the downloader reads from the header file: curl's `-H @file` and python3 take the lines, wget a wgetrc. */
+export function headerFileText(tool: Downloader, lines: readonly string[]): string {
+  return lines.map((l) => (tool === 'wget' ? `header = ${l}\n` : `${l}\n`)).join('');
+}
+
+/** The download command for a tool, writing to "$t"; with headers, they are in the file "$h". */
+export function downloadCommand(tool: Downloader, url: string, p: Pick<GetUrlParams, 'timeout' | 'validate_certs'>, withHeaders: boolean): string {
   if (tool === 'curl') {
-    return ['curl', '-fsSL', '--max-time', String(p.timeout), ...(p.validate_certs ? [] : ['-k']), ...headers.flatMap((h) => ['-H', shQuote(h)]), '-o', '"$t"', '--', shQuote(url)].join(' ');
+    return ['curl', '-fsSL', '--max-time', String(p.timeout), ...(p.validate_certs ? [] : ['-k']), ...(withHeaders ? ['-H', '@"$h"'] : []), '-o', '"$t"', '--', shQuote(url)].join(' ');
   }
   if (tool === 'wget') {
-    return ['wget', '-q', '-T', String(p.timeout), ...(p.validate_certs ? [] : ['--no-check-certificate']), ...headers.map((h) => shQuote(`--header=${h}`)), '-O', '"$t"', '--', shQuote(url)].join(' ');
+    return ['wget', '-q', '-T', String(p.timeout), ...(p.validate_certs ? [] : ['--no-check-certificate']), ...(withHeaders ? ['--config="$h"'] : []), '-O', '"$t"', '--', shQuote(url)].join(' ');
   }
   const py = [
     'import sys, ssl, urllib.request',
     'url, out, timeout, verify = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4] == "1"',
     'req = urllib.request.Request(url)',
-    'for h in sys.argv[5:]:',
-    '    k, _, v = h.partition(": ")',
-    '    req.add_header(k, v)',
+    'if len(sys.argv) > 5:',
+    '    with open(sys.argv[5], encoding="utf-8") as hf:',
+    '        for h in hf.read().splitlines():',
+    '            k, _, v = h.partition(": ")',
+    '            req.add_header(k, v)',
     'ctx = None if verify else ssl._create_unverified_context()',
     'with urllib.request.urlopen(req, timeout=timeout, context=ctx) as r, open(out, "wb") as f:',
     '    while True:',
@@ -174,18 +196,23 @@ export function downloadCommand(tool: Downloader, url: string, p: Pick<GetUrlPar
     '        if not b: break',
     '        f.write(b)',
   ].join('\n');
-  return ['python3', '-c', shQuote(py), shQuote(url), '"$t"', String(p.timeout), p.validate_certs ? '1' : '0', ...headers.map(shQuote)].join(' ');
+  return ['python3', '-c', shQuote(py), shQuote(url), '"$t"', String(p.timeout), p.validate_certs ? '1' : '0', ...(withHeaders ? ['"$h"'] : [])].join(' ');
 }
 
-/** The apply script: download to a temporary file, check, keep or rename into place. */
-export function downloadScript(a: DownloadAction, p: Pick<GetUrlParams, 'timeout' | 'headers' | 'validate_certs'>): string {
+/**
+ * The apply script: download to a temporary file, check, keep or rename into place. With headers,
+ * it first copies its stdin (the header file's text) into a mktemp file (mode 0600), removed on exit.
+ */
+export function downloadScript(a: DownloadAction, p: Pick<GetUrlParams, 'timeout' | 'validate_certs'>, withHeaders = false): string {
   const owner = `${a.owner ?? ''}${a.group ? `:${a.group}` : ''}`;
   return [
     `n() { printf '%s\\0' "$@"; }`,
     `f=${remotePathWord(a.dest)}`,
+    withHeaders ? `h=$(mktemp "\${TMPDIR:-/tmp}/fleet-headers.XXXXXXXX") || { n fail "cannot create a temporary file for the request headers"; exit 1; }` : ':',
+    withHeaders ? `trap 'rm -f -- "$h"' EXIT; cat > "$h" || { n fail "cannot write the request headers"; exit 1; }` : ':',
     `t=$(mktemp "$(dirname -- "$f")/.$(basename -- "$f").fleet-dl-XXXXXXXX") || { n fail "cannot create a temporary file beside $f"; exit 1; }`,
-    `trap 'rm -f -- "$t"' EXIT`,
-    `e=$( (${downloadCommand(a.tool, a.url, p)}) 2>&1 </dev/null) || { n fail "Request failed: ${a.tool} exit $?: $e"; exit 1; }`,
+    withHeaders ? `trap 'rm -f -- "$t" "$h"' EXIT` : `trap 'rm -f -- "$t"' EXIT`,
+    `e=$( (${downloadCommand(a.tool, a.url, p, withHeaders)}) 2>&1 </dev/null) || { n fail "Request failed: ${a.tool} exit $?: $e"; exit 1; }`,
     a.algo
       ? `c=$(${a.algo}sum < "$t") && c=\${c%% *}; [ "$c" = ${shQuote(a.expected!)} ] || { n fail "The checksum for $f did not match ${a.expected}; it was $c."; exit 1; }`
       : ':',
@@ -220,7 +247,8 @@ async function apply(ctx: ModuleContext, p: GetUrlParams, plan: Plan<DownloadAct
       if (r.rc !== 0) return { ...result, changed: false, failed: true, msg: `cannot set the attributes of ${a.path}: ${r.stderr.toString('utf8').trim()}` };
       continue;
     }
-    const r = await ctx.run(downloadScript(a, p));
+    const lines = headerLines(p.headers);
+    const r = await ctx.run(downloadScript(a, p, lines.length > 0), lines.length ? { stdin: headerFileText(a.tool, lines) } : undefined);
     const out = parseOut(r.stdout.toString('utf8'));
     if (r.rc !== 0 || out.fail !== undefined) return { ...result, changed: false, failed: true, msg: out.fail ?? (r.stderr.toString('utf8').trim() || `exit code ${r.rc}`) };
     result.size = Number(out.size);

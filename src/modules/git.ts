@@ -114,7 +114,7 @@ export function gitProbeScript(p: GitParams): string {
   lines.push(
     `if ${ask}; then`,
     // stderr joins stdout (ssh's warnings are ignored by the parser; an error needs its message).
-    `  if ls=$(${g} ls-remote --symref ${shQuote(p.repo)} ${patterns.map(shQuote).join(' ')} 2>&1 </dev/null); then o lsremote "$ls"; else o lserr "$ls"; fi`,
+    `  if ls=$(${g} ls-remote --symref -- ${shQuote(p.repo)} ${patterns.map(shQuote).join(' ')} 2>&1 </dev/null); then o lsremote "$ls"; else o lserr "$ls"; fi`,
     `fi`,
   );
   lines.push('exit 0');
@@ -187,6 +187,8 @@ function switchSteps(p: GitParams, v: ResolvedVersion): Step[] {
 
 export function planGit(p: GitParams, s: GitState): GitPlan {
   const base = { current: s, localModsReset: false };
+  // checkout's --track takes the remote's branch as a separate word: one starting with '-' would be read as an option.
+  if (p.remote.startsWith('-')) throw new GitModuleError(`remote ${JSON.stringify(p.remote)} starts with "-", which git would read as an option: choose another remote name`);
   if (s.noGit) throw new GitModuleError('git is not installed on this host: install it first (apt-get install -y git, or a package task with name: git)');
   if (!s.isRepo) {
     if (!p.clone) return { ...base, actions: [], before: null, after: null, msg: `${p.dest} is not a repository and clone is false` };
@@ -235,8 +237,8 @@ export function planGit(p: GitParams, s: GitState): GitPlan {
   if (remoteUrlChanged) {
     actions.push(
       s.remoteUrl
-        ? { kind: 'run', what: 'git remote set-url', argv: gitArgv(p, ...dirArgs, 'remote', 'set-url', p.remote, p.repo) }
-        : { kind: 'run', what: 'git remote add', argv: gitArgv(p, ...dirArgs, 'remote', 'add', p.remote, p.repo) },
+        ? { kind: 'run', what: 'git remote set-url', argv: gitArgv(p, ...dirArgs, 'remote', 'set-url', '--', p.remote, p.repo) }
+        : { kind: 'run', what: 'git remote add', argv: gitArgv(p, ...dirArgs, 'remote', 'add', '--', p.remote, p.repo) },
     );
   }
   const atVersion = v.sha !== undefined ? before === v.sha : before !== null && isHex(p.version) && before.startsWith(p.version.toLowerCase());
@@ -244,7 +246,7 @@ export function planGit(p: GitParams, s: GitState): GitPlan {
   if (!atVersion) {
     const fetch = gitArgv(p, ...dirArgs, 'fetch', '--force', '--tags');
     if (p.depth !== undefined && p.depth >= 1) fetch.push('--depth', String(p.depth));
-    fetch.push(p.remote);
+    fetch.push('--', p.remote);
     if (p.bare) fetch.push('+refs/heads/*:refs/heads/*');
     else if (v.branch) fetch.push(`+refs/heads/${v.branch}:refs/remotes/${p.remote}/${v.branch}`);
     if (v.kind === 'head' && !p.bare) fetch.push(`+HEAD:refs/remotes/${p.remote}/HEAD`);

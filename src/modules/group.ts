@@ -1,4 +1,5 @@
 import { shQuote } from '../util/shlex.js';
+import { accountNameProblem } from './util/account-names.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { attrText } from './util/account-files.js';
 import { NSS_FNS } from './util/nss.js';
@@ -90,7 +91,14 @@ function describe(p: GroupParams, s: GroupState): string {
   return s.exists ? attrText({ name: p.name, state: 'present', gid: s.gid }) : attrText({ name: p.name, state: 'absent' });
 }
 
+/** A name that would split a line of /etc/group or pass for an option of groupadd and friends. */
+function refuseUnsafeName(p: GroupParams): void {
+  const problem = accountNameProblem('group', p.name);
+  if (problem) throw new GroupModuleError(problem);
+}
+
 export function planGroup(p: GroupParams, s: GroupState): GroupPlan {
+  refuseUnsafeName(p);
   // Ansible's required_if for this module.
   if (p.non_unique && p.gid === undefined) throw new GroupModuleError('non_unique is True but all of the following are missing: gid');
   const actions: Step[] = [];
@@ -145,6 +153,7 @@ export const group: ModuleDefinition<GroupParams, GroupState, Step> = {
     local: { type: 'bool', default: false },
   },
   probe: async (ctx: ModuleContext, p) => {
+    refuseUnsafeName(p);
     if (p.local) return parseLocalGroupProbe((await ctx.run(localGroupScript(p))).stdout.toString('utf8'));
     const r = await ctx.run(groupScript(p.name));
     return parseGroupLine(r.stdout.toString('utf8'));

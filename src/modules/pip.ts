@@ -1,4 +1,5 @@
-import { shQuote } from '../util/shlex.js';
+import { shJoin, shlexSplit, shQuote, ShlexError } from '../util/shlex.js';
+import { posix } from 'node:path';
 import type { ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { EMIT_FN, parseFields } from './util/account-files.js';
 import { normalizeName, parseRequirement, requirementLines, satisfies, type Requirement } from './util/pep440.js';
@@ -46,9 +47,29 @@ export interface PipState {
 
 export class PipModuleError extends Error {}
 
+/**
+ * extra_args and virtualenv_command split into words as Python's shlex.split (Ansible runs them with
+ * no shell): each word reaches pip or the virtualenv tool as one argument, never as shell code.
+ */
+export function splitWords(field: 'extra_args' | 'virtualenv_command', text: string): string[] {
+  try {
+    return shlexSplit(text);
+  } catch (e) {
+    if (e instanceof ShlexError) throw new PipModuleError(`${field}: cannot split ${JSON.stringify(text)} into words: ${e.message} (balance the quotes)`);
+    throw e;
+  }
+}
+
 /** `virtualenv_command` runs the venv module (`python3 -m venv`) or pyvenv: no `-p`. */
-export function isVenvCommand(cmd: string): boolean {
-  return /(^|\s)-m\s+venv(\s|$)/.test(cmd) || /(^|\/)pyvenv\S*(\s|$)/.test(cmd.split(/\s+/)[0] ?? '');
+export function isVenvCommand(words: readonly string[]): boolean {
+  const m = words.indexOf('-m');
+  return (m >= 0 && words[m + 1] === 'venv') || /^pyvenv/.test(posix.basename(words[0] ?? ''));
+}
+
+/** extra_args as shell words (each quoted), with a leading space; '' without any. */
+function extraWords(p: PipParams): string {
+  const words = p.extra_args ? splitWords('extra_args', p.extra_args) : [];
+  return words.length ? ` ${shJoin(words)}` : '';
 }
 
 function pipWord(p: PipParams): string {
@@ -66,7 +87,7 @@ export function pipProbeScript(p: PipParams): string {
   const lines = [EMIT_FN, p.chdir !== undefined ? `cd ${remotePathWord(p.chdir)} 2>/dev/null || { o chdirmissing 1; exit 0; }` : ':', `P=''`];
   if (p.virtualenv !== undefined) {
     const v = remotePathWord(p.virtualenv);
-    const first = p.virtualenv_command.trim().split(/\s+/)[0] ?? 'virtualenv';
+    const first = splitWords('virtualenv_command', p.virtualenv_command)[0] ?? 'virtualenv';
     lines.push(`if [ -x ${v}/bin/python ]; then o venv 1; P=${v}/bin/pip; else o venv 0; command -v ${shQuote(first)} >/dev/null 2>&1 && o vcmd 1; fi`);
   } else if (p.executable !== undefined) {
     lines.push(`P=${remotePathWord(p.executable)}; command -v "$P" >/dev/null 2>&1 || { o nopip 1; P=''; }`);
@@ -75,7 +96,7 @@ export function pipProbeScript(p: PipParams): string {
   }
   lines.push(`if [ -n "$P" ]; then o list "$("$P" list --format=json --disable-pip-version-check 2>/dev/null)"`);
   if (p.state === 'latest') {
-    lines.push(`  if out=$("$P" list --outdated --format=json --disable-pip-version-check ${p.extra_args ?? ''} 2>/dev/null </dev/null); then o outdated "$out"; fi`);
+    lines.push(`  if out=$("$P" list --outdated --format=json --disable-pip-version-check${extraWords(p)} 2>/dev/null </dev/null); then o outdated "$out"; fi`);
   }
   lines.push('fi');
   if (p.requirements !== undefined) lines.push(`[ -r ${remotePathWord(p.requirements)} ] && o req "$(cat ${remotePathWord(p.requirements)})"`);
@@ -143,16 +164,18 @@ export function planPip(p: PipParams, s: PipState): PipPlan {
   const actions: Step[] = [];
   let venvCreated = false;
   if (p.virtualenv !== undefined && !s.venvExists) {
-    const venvCmd = isVenvCommand(p.virtualenv_command);
+    const venvWords = splitWords('virtualenv_command', p.virtualenv_command);
+    if (!venvWords.length) throw new PipModuleError('virtualenv_command is empty: give the command that creates a virtualenv (virtualenv, or python3 -m venv)');
+    const venvCmd = isVenvCommand(venvWords);
     if (venvCmd && p.virtualenv_python !== undefined) {
       throw new PipModuleError('virtualenv_python should not be used when using the venv module or pyvenv as virtualenv_command');
     }
     if (!s.venvCommandFound) {
       throw new PipModuleError(
-        `cannot create the virtualenv ${p.virtualenv}: ${p.virtualenv_command.split(/\s+/)[0]} is not installed on this host (apt-get install -y ${venvCmd ? 'python3-venv' : 'python3-virtualenv'}, or virtualenv_command: python3 -m venv)`,
+        `cannot create the virtualenv ${p.virtualenv}: ${venvWords[0]} is not installed on this host (apt-get install -y ${venvCmd ? 'python3-venv' : 'python3-virtualenv'}, or virtualenv_command: python3 -m venv)`,
       );
     }
-    const create = [p.virtualenv_command.trim()];
+    const create = venvWords.map(shQuote);
     if (p.virtualenv_site_packages) create.push('--system-site-packages');
     if (p.virtualenv_python !== undefined) create.push(`-p${shQuote(p.virtualenv_python)}`);
     create.push(remotePathWord(p.virtualenv));
@@ -167,20 +190,22 @@ export function planPip(p: PipParams, s: PipState): PipPlan {
   const fileReqs = reqLines?.map((l) => ({ line: l, req: parseRequirement(l) }));
   const nameReqs = names.map((n) => ({ line: n, req: parseRequirement(n) }));
   const pip = pipWord(p);
-  const extra = p.extra_args ? ` ${p.extra_args}` : '';
+  const extra = extraWords(p);
   const reqArg = p.requirements !== undefined ? ` -r ${remotePathWord(p.requirements)}` : '';
-  const edit = (t: string) => (p.editable ? `-e ${shQuote(t)}` : shQuote(t));
+  // After `--` a name starting with `-` reaches pip as a requirement, never as an option; `-e`
+  // always takes the next word as its value.
+  const nameArgs = (list: string[]) => (!list.length ? '' : p.editable ? ` ${list.map((t) => `-e ${shQuote(t)}`).join(' ')}` : ` -- ${shJoin(list)}`);
   let pipCmd: string | undefined;
 
   if (p.state === 'absent') {
     const isInstalled = (r: Requirement | undefined) => r === undefined || installed[normalizeName(r.name)] !== undefined;
-    const targets = nameReqs.filter((x) => isInstalled(x.req)).map((x) => shQuote(x.req?.name ?? x.line));
+    const targets = nameReqs.filter((x) => isInstalled(x.req)).map((x) => x.req?.name ?? x.line);
     const fileHasInstalled = fileReqs === undefined ? p.requirements !== undefined : fileReqs.some((x) => isInstalled(x.req));
     if (targets.length || fileHasInstalled) {
-      pipCmd = `${pip} uninstall -y${extra}${fileHasInstalled ? reqArg : ''}${targets.length ? ` ${targets.join(' ')}` : ''}`;
+      pipCmd = `${pip} uninstall -y${extra}${fileHasInstalled ? reqArg : ''}${targets.length ? ` -- ${shJoin(targets)}` : ''}`;
     }
   } else if (p.state === 'forcereinstall') {
-    pipCmd = `${pip} install -U --force-reinstall${extra}${reqArg}${names.length ? ` ${names.map(edit).join(' ')}` : ''}`;
+    pipCmd = `${pip} install -U --force-reinstall${extra}${reqArg}${nameArgs(names)}`;
   } else {
     const latest = p.state === 'latest';
     const outdated = s.outdated;
@@ -191,9 +216,9 @@ export function planPip(p: PipParams, s: PipState): PipPlan {
       // A fresh virtualenv or an unknown outdated list: only pip can tell.
       return venvCreated || outdated === undefined || outdated.includes(normalizeName(x.req!.name));
     };
-    const targets = nameReqs.filter(needs).map((x) => edit(x.line));
+    const targets = nameReqs.filter(needs).map((x) => x.line);
     const fileNeeds = p.requirements !== undefined && (fileReqs === undefined || fileReqs.some(needs));
-    if (targets.length || fileNeeds) pipCmd = `${pip} install${latest ? ' -U' : ''}${extra}${fileNeeds ? reqArg : ''}${targets.length ? ` ${targets.join(' ')}` : ''}`;
+    if (targets.length || fileNeeds) pipCmd = `${pip} install${latest ? ' -U' : ''}${extra}${fileNeeds ? reqArg : ''}${nameArgs(targets)}`;
   }
   if (pipCmd !== undefined) actions.push({ kind: 'run', what: 'pip', script: `${cdLine(p)}\n${pipCmd}` });
   return {

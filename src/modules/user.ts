@@ -1,4 +1,5 @@
 import { shJoin, shQuote } from '../util/shlex.js';
+import { accountNameProblem, passwordProblem } from './util/account-names.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
 import { attrText, EMIT_FN, parseFields } from './util/account-files.js';
 import { idGroups, NSS_FNS } from './util/nss.js';
@@ -312,7 +313,18 @@ export function localSteps(p: UserParams, steps: Step[]): Step[] {
   return out;
 }
 
+/** Names and a password that would split a line of /etc/passwd or shadow, or pass for an option. */
+export function refuseUnsafeValues(p: UserParams): void {
+  const problem = accountNameProblem('user', p.name) ?? (p.password !== undefined ? passwordProblem(p.password) : undefined);
+  if (problem) throw new UserModuleError(problem);
+  for (const g of [...(p.group !== undefined ? [p.group] : []), ...(p.groups ?? [])]) {
+    const groupProblem = accountNameProblem('group', g);
+    if (groupProblem) throw new UserModuleError(groupProblem);
+  }
+}
+
 export function planUser(p: UserParams, s: UserState): UserPlan {
+  refuseUnsafeValues(p);
   if (p.local && s.missingTool) throw new UserModuleError(`Failed to find required executable "${s.missingTool}" in paths: ${s.path}`);
   const decided = decideUser(p, s);
   const plan: UserPlan = { ...decided, current: s, ...(p.local ? { actions: localSteps(p, decided.actions) } : {}) };
@@ -532,6 +544,7 @@ export const user: ModuleDefinition<UserParams, UserState, Step> = {
     local: { type: 'bool' },
   },
   probe: async (ctx: ModuleContext, p) => {
+    refuseUnsafeValues(p);
     if (p.ssh_key_passphrase?.includes('\n')) throw new UserModuleError('ssh_key_passphrase must be one line');
     const shadow = p.password !== undefined || p.password_lock !== undefined || p.expires !== undefined || p.password_expire_min !== undefined || p.password_expire_max !== undefined;
     const r = await ctx.run(userScript(p, shadow));
