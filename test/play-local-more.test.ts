@@ -224,3 +224,31 @@ describe('task names as announced', () => {
     expect(hostsOf(r, first)).toEqual(['h2', 'h1']);
   });
 });
+
+describe('check mode: what would run', () => {
+  it('is in the reported result (would_run) but never in the registered one, which holds Ansible keys only', async () => {
+    const s = setup(`
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: write
+      copy: {content: "x\\n", dest: WORK/out, mode: '0600'}
+      register: w
+    - name: each
+      command: "echo {{ item }}"
+      loop: [a]
+      register: l
+    - name: keys
+      debug: {msg: "{{ w.keys() | sort | join(',') }} / {{ l.results[0].keys() | sort | join(',') }}"}
+`);
+    const r = await s.run({ checkMode: true });
+    const write = r.events.find((e) => e.type === 'host_result' && e.task.name === 'write');
+    expect(write?.type === 'host_result' && write.result.would_run).toEqual([`write dest=${s.dir}/out (2 bytes, mode 0600)`]);
+    const [copyKeys, itemKeys] = String(resultOf(r, 'keys', 'h1').msg).split(' / ').map((k) => k.split(','));
+    expect(copyKeys).toEqual(expect.arrayContaining(['changed', 'failed']));
+    expect(itemKeys).toEqual(expect.arrayContaining(['changed', 'cmd', 'item', 'skipped', 'msg']));
+    expect([...copyKeys!, ...itemKeys!]).not.toContain('would_run');
+    const each = r.events.find((e) => e.type === 'item_result' && e.task.name === 'each');
+    expect(each?.type === 'item_result' && each.result.would_run).toEqual(['echo a']);
+  });
+});

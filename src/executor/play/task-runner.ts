@@ -266,7 +266,7 @@ export async function runTaskOnHost(rt: Runtime, task: TaskNode, host: string, s
         results.push(r);
         // As Ansible's loop: the next item sees this item's facts and registered result.
         applyFacts(rt.states.get(host), task, r);
-        if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(r);
+        if (task.register) rt.states.get(host).setFacts[task.register] = markUnsafe(asRegistered(r));
         if (r.unreachable) break;
         if (control.pause) await sleep(Number(rt.templar.template(control.pause, itemVars)) * 1000, rt.signal);
       }
@@ -330,12 +330,22 @@ function ignoresErrors(rt: Runtime, task: TaskNode, host: string, scope: Scope, 
 }
 
 /**
+ * A result as `register` keeps it: Ansible's keys only. `would_run` (check mode's planned commands)
+ * is for the output, so a playbook reading a registered result sees what Ansible's would hold.
+ */
+function asRegistered(result: ModuleResult): ModuleResult {
+  if (result.would_run === undefined && !Array.isArray(result.results)) return result;
+  const { would_run: _, ...rest } = result;
+  return Array.isArray(rest.results) ? { ...rest, results: (rest.results as unknown[]).map((r) => (r && typeof r === 'object' ? asRegistered(r as ModuleResult) : r)) } : rest;
+}
+
+/**
  * What a result does to the run: registered variables, facts (on `factsHost`: the delegated host
  * under delegate_facts), notified handlers, inventory changes.
  */
 function applyEffects(rt: Runtime, task: TaskNode, host: string, result: ModuleResult, vars: Vars, factsHost = host): void {
   const state = rt.states.get(host);
-  if (task.register) state.setFacts[task.register] = markUnsafe(result);
+  if (task.register) state.setFacts[task.register] = markUnsafe(asRegistered(result));
   for (const r of Array.isArray(result.results) ? (result.results as ModuleResult[]) : [result]) applyFacts(rt.states.get(factsHost), task, r);
   if (result.changed && !result.failed && task.notify) {
     for (const name of task.notify) {
