@@ -269,19 +269,25 @@ class Parser {
     return items;
   }
 
+  /** A dict key or set element: a list, dict or set there is unhashable, so Python refuses it. */
+  private hashable(): unknown {
+    if (this.isOp('[') || this.isOp('{')) fail();
+    return this.value();
+  }
+
   private braces(): unknown {
     if (this.isOp('}')) {
       this.pos++;
       return {};
     }
-    const firstKey = this.value();
+    const firstKey = this.hashable();
     if (!this.isOp(':')) {
       // a set literal: JSON has no sets, a list is what Ansible's JSON output shows
       const items = [firstKey];
       while (!this.isOp('}')) {
         this.expectOp(',');
         if (this.isOp('}')) break;
-        items.push(this.value());
+        items.push(this.hashable());
       }
       this.pos++;
       return items;
@@ -296,7 +302,7 @@ class Parser {
       if (this.isOp('}')) break;
       this.expectOp(',');
       if (this.isOp('}')) break;
-      key = this.value();
+      key = this.hashable();
     }
     this.pos++;
     return out;
