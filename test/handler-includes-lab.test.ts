@@ -150,7 +150,7 @@ describe('handlers that include task files, on the lab', () => {
       expect(failures(run)).toEqual([]);
       expect((await cat(0, `${out}/log`)).split('\n')).toEqual(['one', 'two', 'last', 'task', 'one', 'two', '']);
       const starts = run.events.filter((e) => e.type === 'task_start' && e.task.handler).map((e) => (e as { task: { name: string } }).task.name);
-      expect(starts).toEqual(['two lines', 'first included line', 'second included line', 'last', 'append {{ line }}', 'two lines', 'first included line', 'second included line']);
+      expect(starts).toEqual(['two lines', 'first included line', 'second included line', 'last', 'append last', 'two lines', 'first included line', 'second included line']);
       // 6 changed tasks; at the flush 2 includes (ok) and 3 lines; at the end 1 include and 2 lines.
       expect(recap(run.stats.node1)).toEqual({ ok: 14, changed: 11 });
     } finally {
