@@ -53,7 +53,7 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
-/** Python's fnmatch.translate: a shell glob to an anchored regex. */
+/** Python's fnmatch.translate (3.11): a shell glob to an anchored regex. */
 export function globToRegExp(glob: string): RegExp {
   let re = '';
   let i = 0;
@@ -70,15 +70,47 @@ export function globToRegExp(glob: string): RegExp {
       if (j >= n) {
         re += '\\[';
       } else {
-        let stuff = glob.slice(i, j).replace(/\\/g, '\\\\');
+        re += charClass(glob, i, j);
         i = j + 1;
-        if (stuff.startsWith('!')) stuff = '^' + stuff.slice(1);
-        else if (stuff.startsWith('^')) stuff = '\\' + stuff;
-        re += `[${stuff.replace(/\[/g, '\\[')}]`;
       }
     } else re += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
   }
   return new RegExp(`^(?:${re})$`, 's');
+}
+
+/**
+ * The regex of the glob class between `[` (before `start`) and `]` (at `end`), as Python builds
+ * it: a `-` between two characters is a range, a range whose ends are reversed matches nothing and
+ * is dropped, a leading `!` negates, an empty class never matches and `[!]` matches any character.
+ */
+function charClass(glob: string, start: number, end: number): string {
+  // Cut the body at each '-' that makes a range; a '-' first (after any '!') or last is literal.
+  const chunks: string[] = [];
+  let from = start;
+  let k = glob[start] === '!' ? start + 2 : start + 1;
+  for (;;) {
+    k = glob.indexOf('-', k);
+    if (k < 0 || k >= end) break;
+    chunks.push(glob.slice(from, k));
+    from = k + 1;
+    k += 3;
+  }
+  const last = glob.slice(from, end);
+  if (last || !chunks.length) chunks.push(last);
+  else chunks[chunks.length - 1] += '-';
+  for (let c = chunks.length - 1; c > 0; c--) {
+    const before = chunks[c - 1]!;
+    if (before.length && chunks[c]!.length && before[before.length - 1]! > chunks[c]![0]!) {
+      chunks[c - 1] = before.slice(0, -1) + chunks[c]!.slice(1);
+      chunks.splice(c, 1);
+    }
+  }
+  let body = chunks.map((s) => s.replace(/[\\\]\[-]/g, '\\$&')).join('-');
+  if (!body) return '(?!)';
+  if (body === '!') return '.';
+  if (body.startsWith('!')) body = '^' + body.slice(1);
+  else if (body.startsWith('^')) body = '\\' + body;
+  return `[${body}]`;
 }
 
 /** A `~regex` part: Python's re.match, anchored at the start only. */

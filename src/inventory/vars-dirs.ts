@@ -10,6 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { InventoryError } from '../errors.js';
 import type { Vars, VarsDir } from './model.js';
 import { VAULT_FILE_HEADER, lineOf, parseYaml, toValue, typeName } from './yaml-load.js';
+import { withArticle } from '../util/article.js';
 
 const VARS_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
@@ -75,7 +76,7 @@ export async function readVarsFile(path: string): Promise<Vars | undefined> {
   }
   if (value === null || value === undefined || value === '') return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new InventoryError(`a variables file must hold a mapping of variable names to values, found a ${typeName(value)}`, {
+    throw new InventoryError(`a variables file must hold a mapping of variable names to values, found ${withArticle(typeName(value))}`, {
       file: path,
       line,
       hint: 'write one "name: value" a line at the top level of the file',

@@ -9,6 +9,7 @@ import { InventoryError } from '../errors.js';
 import type { InventoryBuilder } from './builder.js';
 import { HostPatternError, expandHostPattern } from './ranges.js';
 import { isNullNode, lineOf, mapEntries, toValue, typeName, type YamlFile } from './yaml-load.js';
+import { withArticle } from '../util/article.js';
 
 const SECTIONS = ['vars', 'children', 'hosts'] as const;
 
@@ -31,7 +32,7 @@ export function parseYamlInventory(y: YamlFile, b: InventoryBuilder): void {
     return;
   }
   if (!isMap(root)) {
-    throw new InventoryError(`a YAML inventory must be a mapping of group names, got a ${typeName(toValue(y, root))}`, {
+    throw new InventoryError(`a YAML inventory must be a mapping of group names, got ${withArticle(typeName(toValue(y, root)))}`, {
       file,
       line: lineOf(y, root),
       hint: 'start the file with "all:" and put hosts under all: hosts: (see docs/inventory.md)',
@@ -69,7 +70,7 @@ function parseGroup(y: YamlFile, b: InventoryBuilder, name: string, node: Node |
   const file = y.file;
   const where = { file, line: lineOf(y, keyNode) };
   if (!isNullNode(node) && !isMap(node)) {
-    b.warn(`skipping "${name}": a group must be a mapping (with hosts, children or vars), got a ${typeName(toValue(y, node))}`, where);
+    b.warn(`skipping "${name}": a group must be a mapping (with hosts, children or vars), got ${withArticle(typeName(toValue(y, node)))}`, where);
     return name;
   }
   b.addGroup(name, where);
@@ -85,7 +86,7 @@ function parseGroup(y: YamlFile, b: InventoryBuilder, name: string, node: Node |
       section.set(e.key, { single: v.value, node: v });
     } else if (!isNullNode(v) && !isMap(v)) {
       throw new InventoryError(
-        `the "${e.key}" entry of group ${name} must be a mapping, found a ${typeName(toValue(y, v))}`,
+        `the "${e.key}" entry of group ${name} must be a mapping, found ${withArticle(typeName(toValue(y, v)))}`,
         {
           file,
           line: lineOf(y, v) ?? lineOf(y, e.keyNode),
@@ -175,7 +176,7 @@ function addHosts(y: YamlFile, b: InventoryBuilder, group: string, pattern: unkn
   if (!isNullNode(value)) {
     const v = toValue(y, value);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      throw new InventoryError(`the variables of host ${pattern} must be a mapping, found a ${typeName(v)}`, {
+      throw new InventoryError(`the variables of host ${pattern} must be a mapping, found ${withArticle(typeName(v))}`, {
         file,
         line: lineOf(y, value) ?? line,
         hint: `write "${pattern}:" and below it, indented, one "name: value" a line`,

@@ -7,6 +7,7 @@ import { closestWord, isTemplated } from './keywords.js';
 import { KNOWN_COLLECTIONS, KNOWN_MODULES } from './known-modules.js';
 import { parseKv, SplitError } from '../util/kv.js';
 import { typeName } from './yaml-source.js';
+import { withArticle } from '../util/article.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyModule = ModuleDefinition<any, any, any>;
@@ -123,7 +124,7 @@ export function argsFromValue(def: AnyModule | undefined, value: unknown, module
   if (typeof value === 'object' && !Array.isArray(value)) return { args: { ...(value as Record<string, unknown>) } };
   return {
     args: {},
-    error: `the arguments of ${moduleName} must be a mapping or a string, got a ${typeName(value)}`,
+    error: `the arguments of ${moduleName} must be a mapping or a string, got ${withArticle(typeName(value))}`,
     hint: `write ${moduleName}: {name: value, ...} or ${moduleName}: name=value ...`,
   };
 }

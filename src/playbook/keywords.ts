@@ -9,6 +9,7 @@ import type { Vars } from '../inventory/model.js';
 import type { CommonKeywords, LoopControl } from './model.js';
 import type { Collector, At } from './errors.js';
 import { typeName } from './yaml-source.js';
+import { withArticle } from '../util/article.js';
 
 const BECOME = ['become', 'become_exe', 'become_flags', 'become_method', 'become_user'];
 
@@ -249,7 +250,7 @@ export class Values {
         if (typeof v === 'string') out.push(v.trim());
         else if (typeof v === 'number') out.push(String(v));
         else {
-          this.c.error(`tags must be a string or a list of strings; ${JSON.stringify(v)} (a ${typeName(v)}) is not a tag`, {
+          this.c.error(`tags must be a string or a list of strings; ${JSON.stringify(v)} (${withArticle(typeName(v))}) is not a tag`, {
             ...this.at,
             hint: 'write tags: [web, db] or tags: web,db',
           });

@@ -17,6 +17,7 @@ import { loadRoleUse } from './roles.js';
 import { loadTasksFromFile, taskFileCandidates } from './task.js';
 import { splitArgs } from '../util/kv.js';
 import { entries, isMap, isNull, isSeq, items, js, posOf, readSource, typeName, type SourceFile, type YNode } from './yaml-source.js';
+import { withArticle } from '../util/article.js';
 
 export interface LoadPlaybookOptions {
   /**
@@ -103,7 +104,7 @@ async function importPlaybook(es: ReturnType<typeof entries>, src: SourceFile, a
   }
   const value = js(src, main.value);
   if (typeof value !== 'string' || !value.trim()) {
-    c.error(`${main.key} needs the file name of a playbook, got a ${typeName(value)}`, { ...at, hint: `write - ${main.key}: other.yml` });
+    c.error(`${main.key} needs the file name of a playbook, got ${withArticle(typeName(value))}`, { ...at, hint: `write - ${main.key}: other.yml` });
     return [];
   }
   let words: string[];
@@ -152,7 +153,7 @@ async function readPlaybookFile(absFile: string, ctx: LoadCtx, chain: string[], 
     return [];
   }
   if (!isSeq(root)) {
-    c.error(`a playbook must be a list of plays, got a ${typeName(js(src, root))}`, {
+    c.error(`a playbook must be a list of plays, got ${withArticle(typeName(js(src, root)))}`, {
       pos: posOf(src, root),
       hint: 'start each play with "- hosts: ..." (a list item); a file of tasks is imported with import_tasks, not run as a playbook',
     });
@@ -169,7 +170,7 @@ async function readPlaybookFile(absFile: string, ctx: LoadCtx, chain: string[], 
   for (const item of list) {
     if (!isMap(item)) {
       const v = js(src, item);
-      c.error(`each entry of a playbook must be a play (a mapping with hosts:) or an import_playbook, got a ${typeName(v)}${typeof v === 'string' ? ` "${v}"` : ''}`, { pos: posOf(src, item) });
+      c.error(`each entry of a playbook must be a play (a mapping with hosts:) or an import_playbook, got ${withArticle(typeName(v))}${typeof v === 'string' ? ` "${v}"` : ''}`, { pos: posOf(src, item) });
       continue;
     }
     const es = entries(src, item, c);

@@ -8,6 +8,7 @@ import { isHandlerNode } from './model.js';
 import { expandRoleEntry } from './roles.js';
 import { parseTaskList } from './task.js';
 import { entries, isNull, isSeq, items, js, posOf, typeName, type SourceFile, type YNode } from './yaml-source.js';
+import { withArticle } from '../util/article.js';
 
 const SECTIONS = ['pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers'] as const;
 
@@ -132,7 +133,7 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
           if (parts.some((h) => h === undefined)) c.error('hosts must be a host pattern or a list of them (strings)', at);
           else play.hosts = (parts as string[]).filter(Boolean).join(',');
         } else if (typeof value === 'string' || typeof value === 'number') play.hosts = String(value).trim();
-        else if (value !== null) c.error(`hosts must be a host pattern (e.g. all, webservers, "web:&prod") or a list of them, got a ${typeName(value)}`, at);
+        else if (value !== null) c.error(`hosts must be a host pattern (e.g. all, webservers, "web:&prod") or a list of them, got ${withArticle(typeName(value))}`, at);
         continue;
       }
       case 'gather_facts': {
@@ -240,7 +241,7 @@ export async function parsePlay(node: YNode, src: SourceFile, ctx: LoadCtx, dir:
   const rolesSection = sectionNodes.get('roles');
   if (rolesSection && !isNull(rolesSection.node)) {
     if (!isSeq(rolesSection.node)) {
-      c.error(`roles must be a list of roles, got a ${typeName(js(src, rolesSection.node))}`, rolesSection.at);
+      c.error(`roles must be a list of roles, got ${withArticle(typeName(js(src, rolesSection.node)))}`, rolesSection.at);
     } else {
       for (const item of items(src, rolesSection.node)) {
         const r = await expandRoleEntry(item, src, pctx);

@@ -13,6 +13,7 @@ import type { BlockNode, CommonKeywords, HandlerNode, Node, RoleRef, SourcePos }
 import { isHandlerNode } from './model.js';
 import { loadTasksFromFile } from './task.js';
 import { entries, isMap, isNull, isScalar, isSeq, items, js, posOf, readSource, typeName, type SourceFile, type YNode } from './yaml-source.js';
+import { withArticle } from '../util/article.js';
 
 const ROLE_PARTS = ['tasks', 'handlers', 'defaults', 'vars', 'meta', 'files', 'templates', 'library', 'module_utils', 'lookup_plugins', 'filter_plugins'];
 
@@ -95,7 +96,7 @@ async function loadVarsPart(rolePath: string, roleName: string, subdir: 'default
     const value = js(src, src.doc.contents as YNode | null);
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      ctx.c.error(`the ${subdir} file of role "${roleName}" must be a mapping of variables, got a ${typeName(value)}`, { pos: posOf(src, src.doc.contents as YNode) });
+      ctx.c.error(`the ${subdir} file of role "${roleName}" must be a mapping of variables, got ${withArticle(typeName(value))}`, { pos: posOf(src, src.doc.contents as YNode) });
       continue;
     }
     Object.assign(out, value);

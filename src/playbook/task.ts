@@ -34,6 +34,7 @@ import { KNOWN_MODULES } from './known-modules.js';
 import { localPlugin } from './local-plugins.js';
 import { LEGACY_INCLUDE_WARNING, isLegacyInclude, legacyTaskInclude, renameInclude } from './legacy-include.js';
 import { parseKv } from '../util/kv.js';
+import { withArticle } from '../util/article.js';
 
 function loopHint(lookup: string): string {
   const known = [...SUPPORTED_WITH].filter((n) => !n.includes('.')).sort();
@@ -67,7 +68,7 @@ function likelyKeywordTypo(key: string, keywords: Iterable<string>): boolean {
 export async function parseTaskList(node: YNode | null, scope: FileScope, ctx: LoadCtx, what: string, at?: At): Promise<Node[]> {
   if (isNull(node)) return [];
   if (!isSeq(node)) {
-    ctx.c.error(`${what} must be a list of tasks, got a ${typeName(js(scope.src, node))}`, {
+    ctx.c.error(`${what} must be a list of tasks, got ${withArticle(typeName(js(scope.src, node)))}`, {
       pos: posOf(scope.src, node, at?.pos),
       ...(at?.task ? { task: at.task } : {}),
       hint: `write each task as a list item: "- name: ..." under ${what}:`,
@@ -86,7 +87,7 @@ export async function loadTasksFromFile(absFile: string, scope: Omit<FileScope, 
   const contents = src.doc.contents as YNode | null;
   if (isNull(contents)) return [];
   if (!isSeq(contents)) {
-    ctx.c.error(`a ${what} must be a list of tasks, got a ${typeName(js(src, contents))}`, {
+    ctx.c.error(`a ${what} must be a list of tasks, got ${withArticle(typeName(js(src, contents)))}`, {
       pos: posOf(src, contents),
       hint: 'start each task with "- name: ..."; a playbook (with hosts:) cannot be used as a task file',
     });
@@ -101,7 +102,7 @@ async function parseEntry(node: YNode, scope: FileScope, ctx: LoadCtx): Promise<
   const pos = posOf(src, node);
   if (!isMap(node)) {
     const value = js(src, node);
-    c.error(`a task must be a mapping, got a ${typeName(value)}${typeof value === 'string' ? ` "${value}"` : ''}`, { pos, hint: TASK_SHAPE_HINT });
+    c.error(`a task must be a mapping, got ${withArticle(typeName(value))}${typeof value === 'string' ? ` "${value}"` : ''}`, { pos, hint: TASK_SHAPE_HINT });
     return [];
   }
   const es = entries(src, node, c);
@@ -262,7 +263,7 @@ async function parseTask(es: Entry[], node: YNode, scope: FileScope, ctx: LoadCt
       if (value === null) continue;
       if (typeof value === 'string' && isTemplated(value)) argsBase = { [VARIABLE_PARAMS]: value };
       else if (typeof value !== 'object' || Array.isArray(value)) {
-        c.error(`args must be a mapping of module parameters, got a ${typeName(value)}`, { ...at, hint: 'write args: {chdir: /tmp}, or args: "{{ a_mapping }}"' });
+        c.error(`args must be a mapping of module parameters, got ${withArticle(typeName(value))}`, { ...at, hint: 'write args: {chdir: /tmp}, or args: "{{ a_mapping }}"' });
       } else argsBase = { ...(value as Record<string, unknown>) };
       continue;
     }
@@ -589,7 +590,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
     switch (e.key) {
       case 'args':
         if (value && typeof value === 'object' && !Array.isArray(value)) args = { ...(value as Record<string, unknown>) };
-        else if (value !== null) c.error(`args must be a mapping, got a ${typeName(value)}`, at);
+        else if (value !== null) c.error(`args must be a mapping, got ${withArticle(typeName(value))}`, at);
         continue;
       case 'loop':
         if (loop !== undefined) c.error('duplicate loop in task: loop', at);
@@ -621,7 +622,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   } else if (mainValue && typeof mainValue === 'object' && !Array.isArray(mainValue)) {
     args = { ...args, ...(mainValue as Record<string, unknown>) };
   } else if (mainValue !== null && mainValue !== undefined) {
-    c.error(`${action} needs a ${forRole ? 'role name' : 'file name'}, got a ${typeName(mainValue)}`, at0);
+    c.error(`${action} needs a ${forRole ? 'role name' : 'file name'}, got ${withArticle(typeName(mainValue))}`, at0);
     return [];
   }
   const validArgs = (forRole ? ROLE_ARGS : TASKS_ARGS).filter((a) => !(a === 'apply' && isImport));
@@ -632,7 +633,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
   let apply: CommonKeywords | undefined;
   if (args.apply !== undefined && !isImport) {
     if (!args.apply || typeof args.apply !== 'object' || Array.isArray(args.apply)) {
-      c.error(`apply must be a mapping of keywords, got a ${typeName(args.apply)}`, at0);
+      c.error(`apply must be a mapping of keywords, got ${withArticle(typeName(args.apply))}`, at0);
     } else {
       apply = {};
       const v = new Values(c, at0);
@@ -663,7 +664,7 @@ async function parseInclude(es: Entry[], incs: Entry[], node: YNode, scope: File
     for (const k of ['tasks', 'vars', 'defaults', 'handlers'] as const) {
       const val = args[`${k}_from`];
       if (val === undefined || val === null) continue;
-      if (typeof val !== 'string') c.error(`${k}_from must be a file name, got a ${typeName(val)}`, at0);
+      if (typeof val !== 'string') c.error(`${k}_from must be a file name, got ${withArticle(typeName(val))}`, at0);
       else from[k] = val;
     }
   }
