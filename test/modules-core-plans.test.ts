@@ -28,7 +28,7 @@ import { candidateDirs, findLocal } from '../src/modules/util/local-files.js';
 import { ansibleTruthy } from '../src/modules/util/truthy.js';
 import { lookupPath } from '../src/modules/util/evaluate.js';
 import { remotePathWord } from '../src/modules/util/remote-path.js';
-import { fnmatch } from '../src/modules/util/fnmatch.js';
+import { fnmatch } from '../src/util/fnmatch.js';
 
 /** A connection that fails the test if a module touches the host. */
 const noHost: Connection = {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Inventory } from './model.js';
+import { fnmatchRegExp } from '../util/fnmatch.js';
 import { parseAddress } from './ranges.js';
 import { LOCALHOST_NAMES, groupHosts } from './resolve.js';
 
@@ -51,66 +52,6 @@ export function splitHostPattern(pattern: string | readonly string[]): string[] 
     parts = text.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   }
   return parts.map((p) => p.trim()).filter(Boolean);
-}
-
-/** Python's fnmatch.translate (3.11): a shell glob to an anchored regex. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let i = 0;
-  const n = glob.length;
-  while (i < n) {
-    const c = glob[i++]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      let j = i;
-      if (j < n && glob[j] === '!') j++;
-      if (j < n && glob[j] === ']') j++;
-      while (j < n && glob[j] !== ']') j++;
-      if (j >= n) {
-        re += '\\[';
-      } else {
-        re += charClass(glob, i, j);
-        i = j + 1;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`, 's');
-}
-
-/**
- * The regex of the glob class between `[` (before `start`) and `]` (at `end`), as Python builds
- * it: a `-` between two characters is a range, a range whose ends are reversed matches nothing and
- * is dropped, a leading `!` negates, an empty class never matches and `[!]` matches any character.
- */
-function charClass(glob: string, start: number, end: number): string {
-  // Cut the body at each '-' that makes a range; a '-' first (after any '!') or last is literal.
-  const chunks: string[] = [];
-  let from = start;
-  let k = glob[start] === '!' ? start + 2 : start + 1;
-  for (;;) {
-    k = glob.indexOf('-', k);
-    if (k < 0 || k >= end) break;
-    chunks.push(glob.slice(from, k));
-    from = k + 1;
-    k += 3;
-  }
-  const last = glob.slice(from, end);
-  if (last || !chunks.length) chunks.push(last);
-  else chunks[chunks.length - 1] += '-';
-  for (let c = chunks.length - 1; c > 0; c--) {
-    const before = chunks[c - 1]!;
-    if (before.length && chunks[c]!.length && before[before.length - 1]! > chunks[c]![0]!) {
-      chunks[c - 1] = before.slice(0, -1) + chunks[c]!.slice(1);
-      chunks.splice(c, 1);
-    }
-  }
-  let body = chunks.map((s) => s.replace(/[\\\]\[-]/g, '\\$&')).join('-');
-  if (!body) return '(?!)';
-  if (body === '!') return '.';
-  if (body.startsWith('!')) body = '^' + body.slice(1);
-  else if (body.startsWith('^')) body = '\\' + body;
-  return `[${body}]`;
 }
 
 /** A `~regex` part: Python's re.match, anchored at the start only. */
@@ -154,7 +95,7 @@ class Matcher {
 
   private compile(expr: string): RegExp {
     try {
-      return expr.startsWith('~') ? pythonRegExp(expr.slice(1)) : globToRegExp(expr);
+      return expr.startsWith('~') ? pythonRegExp(expr.slice(1)) : fnmatchRegExp(expr);
     } catch (e) {
       throw new UsageError(`invalid host pattern ${expr}: ${(e as Error).message}`, {
         hint: 'a pattern starting with ~ is a regular expression; check its brackets and escapes',

@@ -1,6 +1,6 @@
 import { shQuote } from '../util/shlex.js';
 import type { FileDiff, ModuleContext, ModuleDefinition, ModuleResult, ParamSchema, ParamsOf, Plan } from './types.js';
-import { fnmatch } from './util/fnmatch.js';
+import { fnmatch } from '../util/fnmatch.js';
 import { runSteps, type Step } from './util/run-steps.js';
 import { PAIR_FN, PkgModuleError, packagesDiff, parsePairs, splitNameVersion } from './util/pkg-common.js';
 

@@ -1,7 +1,7 @@
 import { ModuleArgsError } from './args.js';
 import { factsScript, MARK, parseFacts, resolveSubsets } from './facts.js';
 import type { ModuleContext, ModuleDefinition } from './types.js';
-import { fnmatch } from './util/fnmatch.js';
+import { fnmatch } from '../util/fnmatch.js';
 import { applyResult, resultPlan, type ResultPlan } from './util/result-plan.js';
 
 /**

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { shQuote } from '../util/shlex.js';
 import { ModuleArgsError } from './args.js';
 import type { ModuleContext, ModuleDefinition, ModuleResult, Plan } from './types.js';
-import { fnmatch } from './util/fnmatch.js';
+import { fnmatch } from '../util/fnmatch.js';
 import { findLocal } from './util/local-files.js';
 import { formatMode, parseMode } from './util/file-attrs.js';
 import { remotePathWord } from './util/remote-path.js';
