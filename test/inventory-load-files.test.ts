@@ -392,3 +392,81 @@ describe('YAML inventories: each malformed form named with file, line and what t
     expect(e.context.line).toBe(6);
   });
 });
+
+describe('INI inventories: the remaining malformed forms and section orders', () => {
+  const cases: Array<[string, string, string, number, string]> = [
+    ['a section header with a space', '[web servers]\nh1\n', 'invalid section header [web servers]', 1, 'a section is [name], [name:children] or [name:vars], with no spaces and no other ":" in the name'],
+    ['two words in a children section', '[web]\nh1\n[all2:children]\nweb\nx y\n', 'expected a group name in section [all2:children], got: x y', 5, 'list one group name a line (hosts go in a [group] section, variables in [group:vars])'],
+    ['a YAML document marker as a host', '[web]\n---\n', '"---" is not a host name; it is normally a sign this is a YAML file', 2, 'give a YAML inventory a .yml or .yaml extension'],
+    ['a vars line without =', '[web:children]\n[web:vars]\n\nflag\n', 'expected key=value in section [web:vars] (line 2), got: flag', 4, 'each line of a [web:vars] section sets one variable, as name=value'],
+  ];
+  for (const [what, text, message, line, hint] of cases) {
+    it(what, async () => {
+      const { dir, e } = await failure({ 'hosts.ini': text }, 'hosts.ini');
+      expect(e.message).toBe(message);
+      expect(e.context).toEqual({ file: join(dir, 'hosts.ini'), line, hint });
+    });
+  }
+
+  it('comment lines (# or ;, indented or not) and trailing comments are ignored', async () => {
+    const { inv } = await load({ 'hosts.ini': '; semi\n  # hash\n[web]\nh1 # trailing\n  ; x\n' }, ['hosts.ini']);
+    expect(hostsOf(inv, 'web')).toEqual(['h1']);
+    expect(inv.hosts.get('h1')!.vars).toEqual({});
+  });
+
+  it('children declared before the groups they name are linked once those appear, through several levels', async () => {
+    const { inv } = await load({ 'hosts.ini': '[top:children]\nmid\n[mid:children]\nleaf\n[leaf]\nh1\n' }, ['hosts.ini']);
+    expect(inv.groups.get('top')!.children).toEqual(['mid']);
+    expect(inv.groups.get('mid')!.children).toEqual(['leaf']);
+    expect(inv.groups.get('all')!.children).toEqual(['ungrouped', 'top']);
+  });
+
+  it('a [group:vars] before the group, declared later, keeps its variables', async () => {
+    const { inv } = await load({ 'hosts.ini': '[web:vars]\na=1\n[web]\nh1\n' }, ['hosts.ini']);
+    expect(inv.groups.get('web')!.vars).toEqual({ a: 1 });
+    expect(hostsOf(inv, 'web')).toEqual(['h1']);
+  });
+});
+
+describe('inventory listing details', () => {
+  it('numbers print as Python json.dumps prints them, NaN and the infinities included', async () => {
+    const { formatJson } = await import('../src/inventory/index.js');
+    expect(formatJson({ a: NaN, b: Infinity, c: -Infinity, d: new Set([1, 2]), e: null, f: undefined })).toBe(
+      '{\n    "a": NaN,\n    "b": Infinity,\n    "c": -Infinity,\n    "d": [\n        1,\n        2\n    ],\n    "e": null,\n    "f": null\n}',
+    );
+  });
+
+  it('--host needs exactly one host, and --graph a group, each saying what to give', async () => {
+    const { inventoryHost, inventoryGraph } = await import('../src/inventory/index.js');
+    const { inv } = await load({ 'hosts.ini': '[web]\nw1\nw2\n' }, ['hosts.ini']);
+    expect(() => inventoryHost(inv, 'web')).toThrow('--host needs a pattern matching exactly one host; "web" matches 2');
+    try {
+      inventoryHost(inv, 'nothing');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InventoryError).context).toEqual({ hint: 'give the inventory name of one host (see --list or --graph)' });
+    }
+    try {
+      inventoryGraph(inv, 'w1');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InventoryError).message).toBe('--graph needs a group name; "w1" is not a group of this inventory');
+      expect((e as InventoryError).context).toEqual({ hint: 'groups: all, ungrouped, web' });
+    }
+  });
+
+  it('--list leaves out empty sections and groups, and hosts without variables from hostvars', async () => {
+    const { inventoryList } = await import('../src/inventory/index.js');
+    const { inv } = await load({ 'hosts.ini': '[web]\nw1 a=1\nw2\n[empty]\n' }, ['hosts.ini']);
+    expect(inventoryList(inv)).toEqual({
+      _meta: { hostvars: { w1: { a: 1 } } },
+      all: { children: ['ungrouped', 'web', 'empty'] },
+      web: { hosts: ['w1', 'w2'] },
+    });
+    expect(inventoryList(inv, { export: true })).toEqual({
+      _meta: { hostvars: { w1: { a: 1 } } },
+      all: { children: ['ungrouped', 'web', 'empty'] },
+      web: { hosts: ['w1', 'w2'] },
+    });
+  });
+});
