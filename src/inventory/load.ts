@@ -60,9 +60,11 @@ export function isIgnoredInventoryEntry(name: string): boolean {
   return IGNORED_ALWAYS.test(name) || INVENTORY_IGNORE_EXTENSIONS.some((ext) => name.endsWith(ext));
 }
 
+/** `~` and `~/path` as Python's expanduser: $HOME when set, else the user's home directory. */
 function expandHome(p: string): string {
-  if (p === '~') return homedir();
-  if (p.startsWith('~/')) return join(homedir(), p.slice(2));
+  const home = process.env['HOME'] || homedir();
+  if (p === '~') return home;
+  if (p.startsWith('~/')) return join(home, p.slice(2));
   return p;
 }
 
